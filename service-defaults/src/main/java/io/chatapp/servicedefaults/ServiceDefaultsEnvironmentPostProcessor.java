@@ -1,0 +1,59 @@
+package io.chatapp.servicedefaults;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Default configuration shared by every ChatApp service, added with the lowest precedence
+ * so that any application property, environment variable or argument overrides it.
+ *
+ * <p>
+ * Runs after Spring Boot has mapped the standard {@code OTEL_*} environment variables to its
+ * properties, so it can tell whether an OTLP endpoint was given.
+ */
+public class ServiceDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+	static final String PROPERTY_SOURCE_NAME = "chatappServiceDefaults";
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		// /alive: the process is live; /health: ready, every health check included (database, Kafka, ...).
+		defaults.put("management.endpoints.web.exposure.include", "health,info,metrics");
+		defaults.put("management.endpoint.health.probes.enabled", "true");
+		defaults.put("management.endpoint.health.group.liveness.include", "livenessState");
+		defaults.put("management.endpoint.health.group.liveness.additional-path", "server:/alive");
+		defaults.put("management.endpoint.health.group.readiness.include", "*");
+		defaults.put("management.endpoint.health.group.readiness.additional-path", "server:/health");
+		defaults.put("management.endpoint.health.group.readiness.show-components", "always");
+		// Traces: everything is sampled locally; W3C trace context across HTTP, gRPC and Kafka.
+		defaults.put("management.tracing.sampling.probability", "1.0");
+		defaults.put("management.tracing.propagation.type", "w3c");
+		defaults.put("spring.kafka.template.observation-enabled", "true");
+		defaults.put("spring.kafka.listener.observation-enabled", "true");
+		// Metrics go out over OTLP only when an endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT or
+		// the Spring property); otherwise the registry would retry localhost:4318 forever.
+		defaults.put("management.otlp.metrics.export.enabled",
+				Boolean.toString(environment.containsProperty("management.otlp.metrics.export.url")));
+		// Errors: RFC 9457 problem details, never a stack trace.
+		defaults.put("spring.mvc.problemdetails.enabled", "true");
+		defaults.put("server.error.include-stacktrace", "never");
+		defaults.put("server.error.include-message", "always");
+		defaults.put("server.shutdown", "graceful");
+		defaults.put("springdoc.api-docs.version", "openapi_3_1");
+		defaults.put("spring.grpc.client.channel.default.deadline", "5s");
+		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults));
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+}

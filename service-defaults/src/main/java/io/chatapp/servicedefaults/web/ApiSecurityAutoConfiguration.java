@@ -1,0 +1,72 @@
+package io.chatapp.servicedefaults.web;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Security for ChatApp's HTTP APIs: stateless, every request needs a valid bearer JWT
+ * except health, API docs and the configured public paths; 401 and 403 are problem details.
+ * The service supplies the {@code JwtDecoder} (users-api from its own keys, others from
+ * users-api's JWKS via {@code spring.security.oauth2.resourceserver.jwt.jwk-set-uri}).
+ */
+@AutoConfiguration(before = { ServletWebSecurityAutoConfiguration.class, ManagementWebSecurityAutoConfiguration.class },
+		beforeName = "org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.OAuth2ResourceServerWebSecurityAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({ SecurityFilterChain.class, BearerTokenAuthenticationFilter.class })
+@EnableConfigurationProperties(WebApiProperties.class)
+public class ApiSecurityAutoConfiguration {
+
+	private static final String[] ALWAYS_PUBLIC = { "/health", "/alive", "/error", "/v3/api-docs", "/v3/api-docs/**",
+			"/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**" };
+
+	@Bean
+	@ConditionalOnMissingBean
+	ProblemSecurityHandlers problemSecurityHandlers(JsonMapper jsonMapper) {
+		return new ProblemSecurityHandlers(jsonMapper);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(SecurityFilterChain.class)
+	SecurityFilterChain apiSecurityFilterChain(HttpSecurity http, WebApiProperties properties,
+			ProblemSecurityHandlers handlers) throws Exception {
+		http.csrf((csrf) -> csrf.disable())
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.authorizeHttpRequests((requests) -> {
+				requests.requestMatchers(ALWAYS_PUBLIC).permitAll();
+				properties.publicPaths().forEach((path) -> permit(requests, path));
+				requests.anyRequest().authenticated();
+			})
+			.oauth2ResourceServer((server) -> server.jwt((jwt) -> {
+			}).authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(handlers)
+				.accessDeniedHandler(handlers));
+		return http.build();
+	}
+
+	private static void permit(
+			AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry requests,
+			String path) {
+		String[] parts = path.trim().split("\\s+", 2);
+		if (parts.length == 2) {
+			requests.requestMatchers(HttpMethod.valueOf(parts[0]), parts[1]).permitAll();
+		}
+		else {
+			requests.requestMatchers(parts[0]).permitAll();
+		}
+	}
+
+}
