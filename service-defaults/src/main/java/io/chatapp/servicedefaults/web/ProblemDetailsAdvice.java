@@ -126,6 +126,9 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
 			HttpStatusCode statusCode, WebRequest request) {
 		if (body instanceof ProblemDetail problem) {
+			if (problem.getType() == null) {
+				problem.setType(Problems.ABOUT_BLANK);
+			}
 			if (problem.getInstance() == null && request instanceof ServletWebRequest servlet) {
 				problem.setInstance(instance(servlet.getRequest().getRequestURI()));
 			}

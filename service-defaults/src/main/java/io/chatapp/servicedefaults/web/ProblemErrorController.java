@@ -27,6 +27,7 @@ class ProblemErrorController implements ErrorController {
 		String detail = (status.is5xxServerError()) ? "The server could not complete the request"
 				: status.getReasonPhrase();
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setType(Problems.ABOUT_BLANK);
 		Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
 		if (uri instanceof String path) {
 			try {

@@ -17,6 +17,12 @@ import org.springframework.http.ProblemDetail;
  */
 public final class Problems {
 
+	/**
+	 * A plain HTTP error, fully described by its status. Written out explicitly: Spring leaves
+	 * {@code type} out of the JSON unless it is set, and clients may rely on its presence.
+	 */
+	public static final URI ABOUT_BLANK = URI.create("about:blank");
+
 	/** One or more fields of the request are invalid; {@code errors} names them. */
 	public static final URI VALIDATION = URI.create("https://chatapp.io/problems/validation");
 
@@ -34,6 +40,7 @@ public final class Problems {
 
 	static ProblemDetail forStatus(HttpStatus status, String detail, HttpServletRequest request) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setType(ABOUT_BLANK);
 		try {
 			problem.setInstance(URI.create(request.getRequestURI()));
 		}

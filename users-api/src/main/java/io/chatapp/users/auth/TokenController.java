@@ -1,0 +1,102 @@
+package io.chatapp.users.auth;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import io.chatapp.servicedefaults.web.ProblemException;
+import io.chatapp.users.UsersProperties;
+import io.chatapp.users.user.User;
+import io.chatapp.users.user.UserService;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Issues access tokens and publishes the keys that verify them. */
+@RestController
+class TokenController {
+
+	private final UserService users;
+
+	private final JwtEncoder encoder;
+
+	private final SigningKeys keys;
+
+	private final UsersProperties properties;
+
+	private final Clock clock;
+
+	TokenController(UserService users, JwtEncoder encoder, SigningKeys keys, UsersProperties properties,
+			Clock clock) {
+		this.users = users;
+		this.encoder = encoder;
+		this.keys = keys;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	@PostMapping(path = "/api/auth/token", consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<TokenResponse> token(@Valid @RequestBody TokenRequest request) {
+		User user = this.users.authenticate(request.username(), request.password())
+			.orElseThrow(() -> ProblemException.unauthorized("Invalid username or password"));
+		Instant now = this.clock.instant();
+		JwtClaimsSet claims = JwtClaimsSet.builder()
+			.issuer(this.properties.issuer())
+			.audience(List.of(this.properties.audience()))
+			.subject(user.id().toString())
+			.claim("preferred_username", user.username())
+			.issuedAt(now)
+			.expiresAt(now.plus(this.properties.tokenTtl()))
+			.id(java.util.UUID.randomUUID().toString())
+			.build();
+		JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).keyId(this.keys.current().getKeyID()).build();
+		String token = this.encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue();
+		return ResponseEntity.ok()
+			.cacheControl(CacheControl.noStore())
+			.body(new TokenResponse(token, "Bearer", this.properties.tokenTtl().toSeconds()));
+	}
+
+	@GetMapping(path = "/.well-known/jwks.json", produces = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<Map<String, Object>> jwks() {
+		JWKSet publicKeys = this.keys.publicKeys();
+		return ResponseEntity.ok()
+			.cacheControl(CacheControl.maxAge(java.time.Duration.ofMinutes(5)).cachePublic())
+			.body(publicKeys.toJSONObject());
+	}
+
+	/**
+	 * {@code POST /api/auth/token}.
+	 *
+	 * @param username username or email
+	 * @param password the password
+	 */
+	record TokenRequest(@NotBlank @Size(max = 254) String username, @NotBlank @Size(max = 128) String password) {
+	}
+
+	/**
+	 * An access token for {@code Authorization: Bearer}.
+	 *
+	 * @param accessToken the signed JWT
+	 * @param tokenType always {@code Bearer}
+	 * @param expiresIn lifetime in seconds
+	 */
+	record TokenResponse(String accessToken, String tokenType, long expiresIn) {
+	}
+
+}
