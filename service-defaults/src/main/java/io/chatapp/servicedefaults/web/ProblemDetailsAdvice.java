@@ -125,7 +125,10 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
 			HttpStatusCode statusCode, WebRequest request) {
-		if (body instanceof ProblemDetail problem) {
+		// The superclass fills in a missing body from an ErrorResponse (405, 415, 404, ProblemException),
+		// so the problem is completed once it is there.
+		ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+		if (response != null && response.getBody() instanceof ProblemDetail problem) {
 			if (problem.getType() == null) {
 				problem.setType(Problems.ABOUT_BLANK);
 			}
@@ -137,7 +140,7 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 				problem.setProperty("traceId", traceId);
 			}
 		}
-		return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+		return response;
 	}
 
 	private ResponseEntity<Object> validationProblem(List<FieldProblem> errors, WebRequest request) {

@@ -54,7 +54,6 @@ public final class Problems {
 			throws IOException {
 		response.setStatus(problem.getStatus());
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-		response.setCharacterEncoding("UTF-8");
 		jsonMapper.writeValue(response.getOutputStream(), problem);
 	}
 

@@ -1,0 +1,143 @@
+package io.chatapp.users.auth;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.JWKSet;
+import io.chatapp.users.UsersProperties;
+import io.chatapp.users.user.PresenceStatus;
+import io.chatapp.users.user.User;
+import io.chatapp.users.user.UserService;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+
+@WebMvcTest(TokenController.class)
+class TokenControllerTests {
+
+	static final SigningKeys KEYS = SigningKeys.generated();
+
+	static final User BOB = new User(UUID.randomUUID(), "bob", "Bob", "bob@example.com", "hash", null, null,
+			PresenceStatus.OFFLINE, null, Instant.now());
+
+	@Autowired
+	MockMvcTester mvc;
+
+	@Autowired
+	JwtDecoder decoder;
+
+	@MockitoBean
+	UserService users;
+
+	@Test
+	void validCredentialsGetASignedTokenThatVerifies() throws Exception {
+		given(this.users.authenticate("bob", "secret pass")).willReturn(Optional.of(BOB));
+		MvcTestResult result = this.mvc.post()
+			.uri("/api/auth/token")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("""
+					{"username":"bob","password":"secret pass"}""")
+			.exchange();
+		assertThat(result).hasStatusOk().hasHeader("Cache-Control", "no-store");
+		assertThat(result).bodyJson().extractingPath("$.tokenType").isEqualTo("Bearer");
+		assertThat(result).bodyJson().extractingPath("$.expiresIn").isEqualTo(3600);
+		String token = com.jayway.jsonpath.JsonPath.read(result.getResponse().getContentAsString(java.nio.charset.StandardCharsets.UTF_8), "$.accessToken");
+		Jwt jwt = this.decoder.decode(token);
+		assertThat(jwt.getSubject()).isEqualTo(BOB.id().toString());
+		assertThat(jwt.getHeaders()).containsEntry("kid", KEYS.current().getKeyID());
+		assertThat(jwt.getExpiresAt()).isAfter(Instant.now().plus(Duration.ofMinutes(59)));
+	}
+
+	@Test
+	void wrongCredentialsAre401Problem() {
+		given(this.users.authenticate("bob", "wrong pass")).willReturn(Optional.empty());
+		assertThat(this.mvc.post()
+			.uri("/api/auth/token")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("""
+					{"username":"bob","password":"wrong pass"}"""))
+			.hasStatus(HttpStatus.UNAUTHORIZED)
+			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyJson()
+			.extractingPath("$.detail")
+			.isEqualTo("Invalid username or password");
+	}
+
+	@Test
+	void missingFieldsAre400() {
+		assertThat(this.mvc.post().uri("/api/auth/token").contentType(MediaType.APPLICATION_JSON).content("{}"))
+			.hasStatus(HttpStatus.BAD_REQUEST)
+			.bodyJson()
+			.extractingPath("$.errors[*].field")
+			.asArray()
+			.contains("username", "password");
+	}
+
+	@Test
+	void malformedBodyIs400AndWrongTypeIs415() {
+		assertThat(this.mvc.post().uri("/api/auth/token").contentType(MediaType.APPLICATION_JSON).content("not json"))
+			.hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(this.mvc.post()
+			.uri("/api/auth/token")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.content("username=bob&password=x")).hasStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+	}
+
+	@Test
+	void jwksPublishesOnlyPublicKeys() {
+		MvcTestResult result = this.mvc.get().uri("/.well-known/jwks.json").exchange();
+		assertThat(result).hasStatusOk().bodyJson().extractingPath("$.keys[0].kid").isEqualTo(KEYS.current().getKeyID());
+		assertThat(result).bodyJson().extractingPath("$.keys[0].kty").isEqualTo("RSA");
+		assertThat(result).bodyJson().doesNotHavePath("$.keys[0].d");
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Keys {
+
+		@Bean
+		SigningKeys signingKeys() {
+			return KEYS;
+		}
+
+		@Bean
+		UsersProperties usersProperties() {
+			return new UsersProperties("chatapp-users", "chatapp", Duration.ofHours(1), null);
+		}
+
+		@Bean
+		Clock clock() {
+			return Clock.systemUTC();
+		}
+
+		@Bean
+		JwtEncoder jwtEncoder() {
+			return new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(KEYS.current())));
+		}
+
+		@Bean
+		JwtDecoder jwtDecoder(UsersProperties properties) {
+			return new AuthConfiguration().jwtDecoder(KEYS, properties);
+		}
+
+	}
+
+}
