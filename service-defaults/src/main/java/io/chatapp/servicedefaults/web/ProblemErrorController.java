@@ -2,6 +2,7 @@ package io.chatapp.servicedefaults.web;
 
 import java.net.URI;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -15,8 +16,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Errors raised outside Spring MVC (by the servlet container or a filter) reach the error
- * page; this answers them as problem details too, without internals.
+ * page; this answers them as problem details too, without internals. It is not part of
+ * any API, so it stays out of the OpenAPI documents.
  */
+@Hidden
 @RestController
 @RequestMapping("${server.error.path:${error.path:/error}}")
 class ProblemErrorController implements ErrorController {
