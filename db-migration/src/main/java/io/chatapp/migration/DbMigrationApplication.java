@@ -12,9 +12,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * One-shot job: prepares each service's schema and role, applies its migrations, and exits
- * 0. Any failure exits non-zero after one line that says what went wrong. Services never
- * migrate on their own; they start after this job has completed.
+ * One-shot job: prepares each service's schema and role, applies its migrations, and
+ * exits 0. Any failure exits non-zero after one line that says what went wrong. Services
+ * never migrate on their own; they start after this job has completed.
  */
 @SpringBootApplication
 @EnableConfigurationProperties(MigrationProperties.class)

@@ -19,7 +19,8 @@ public record MigrationProperties(List<ServiceSchema> schemas) {
 	/**
 	 * A service's schema and its login role, which may use only that schema.
 	 *
-	 * @param name schema name; migrations are read from {@code classpath:db/migration/<name>}
+	 * @param name schema name; migrations are read from
+	 * {@code classpath:db/migration/<name>}
 	 * @param role login role of the service
 	 * @param password the role's password
 	 */

@@ -18,8 +18,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * Resilience4j registries whose default configurations every outgoing call starts from:
- * a per-attempt time limit, a circuit breaker, and, for idempotent calls only, retries with
+ * Resilience4j registries whose default configurations every outgoing call starts from: a
+ * per-attempt time limit, a circuit breaker, and, for idempotent calls only, retries with
  * exponential back-off and jitter (configuration {@value #IDEMPOTENT}; the default
  * configuration never retries, so a non-idempotent call is tried once).
  */
@@ -41,8 +41,8 @@ public class ResilienceAutoConfiguration {
 			.waitDurationInOpenState(properties.openStateWait())
 			.permittedNumberOfCallsInHalfOpenState(2)
 			.build());
-		meterRegistry.ifAvailable((meters) -> TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry)
-			.bindTo(meters));
+		meterRegistry
+			.ifAvailable((meters) -> TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters));
 		return registry;
 	}
 
@@ -50,12 +50,11 @@ public class ResilienceAutoConfiguration {
 	@ConditionalOnMissingBean
 	RetryRegistry retryRegistry(ResilienceProperties properties, ObjectProvider<MeterRegistry> meterRegistry) {
 		RetryRegistry registry = RetryRegistry.of(RetryConfig.custom().maxAttempts(1).build());
-		registry.addConfiguration(IDEMPOTENT,
-				RetryConfig.custom()
-					.maxAttempts(properties.maxAttempts())
-					.intervalFunction(IntervalFunction
-						.ofExponentialRandomBackoff(properties.initialBackoff().toMillis(), 2.0, 0.5))
-					.build());
+		registry.addConfiguration(IDEMPOTENT, RetryConfig.custom()
+			.maxAttempts(properties.maxAttempts())
+			.intervalFunction(
+					IntervalFunction.ofExponentialRandomBackoff(properties.initialBackoff().toMillis(), 2.0, 0.5))
+			.build());
 		meterRegistry.ifAvailable((meters) -> TaggedRetryMetrics.ofRetryRegistry(registry).bindTo(meters));
 		return registry;
 	}

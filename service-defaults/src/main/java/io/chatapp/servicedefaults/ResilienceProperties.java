@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param initialBackoff wait before the first retry; doubles each time, with jitter
  * @param failureRateThreshold percentage of failed calls that opens a circuit
  * @param slidingWindowSize number of recent calls the failure rate is computed over
- * @param openStateWait how long an open circuit refuses calls before letting a trial through
+ * @param openStateWait how long an open circuit refuses calls before letting a trial
+ * through
  */
 @ConfigurationProperties("chatapp.resilience")
 public record ResilienceProperties(@DefaultValue("2s") Duration timeout, @DefaultValue("3") int maxAttempts,

@@ -13,8 +13,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * The basic flavour of the service defaults, for every service and job: log records are
- * bridged to OpenTelemetry, so they leave over OTLP with the traces and metrics whenever an
- * endpoint is configured. Health paths and telemetry defaults come from
+ * bridged to OpenTelemetry, so they leave over OTLP with the traces and metrics whenever
+ * an endpoint is configured. Health paths and telemetry defaults come from
  * {@link ServiceDefaultsEnvironmentPostProcessor}.
  */
 @AutoConfiguration(after = OpenTelemetrySdkAutoConfiguration.class)
@@ -29,8 +29,8 @@ public class ServiceDefaultsAutoConfiguration {
 	}
 
 	/**
-	 * Attaches OpenTelemetry's Logback appender to the root logger. Spring Boot configures the
-	 * exporter but leaves bridging the logging system to the application.
+	 * Attaches OpenTelemetry's Logback appender to the root logger. Spring Boot
+	 * configures the exporter but leaves bridging the logging system to the application.
 	 */
 	public static class OpenTelemetryLogsBridge implements InitializingBean {
 
@@ -42,7 +42,8 @@ public class ServiceDefaultsAutoConfiguration {
 
 		@Override
 		public void afterPropertiesSet() {
-			if (!(org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context)) {
+			if (!(org.slf4j.LoggerFactory
+				.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context)) {
 				return;
 			}
 			ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

@@ -14,8 +14,8 @@ import org.springframework.core.env.MapPropertySource;
  * so that any application property, environment variable or argument overrides it.
  *
  * <p>
- * Runs after Spring Boot has mapped the standard {@code OTEL_*} environment variables to its
- * properties, so it can tell whether an OTLP endpoint was given.
+ * Runs after Spring Boot has mapped the standard {@code OTEL_*} environment variables to
+ * its properties, so it can tell whether an OTLP endpoint was given.
  */
 public class ServiceDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -24,7 +24,8 @@ public class ServiceDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		Map<String, Object> defaults = new LinkedHashMap<>();
-		// /alive: the process is live; /health: ready, every health check included (database, Kafka, ...).
+		// /alive: the process is live; /health: ready, every health check included
+		// (database, Kafka, ...).
 		defaults.put("management.endpoints.web.exposure.include", "health,info,metrics");
 		defaults.put("management.endpoint.health.probes.enabled", "true");
 		defaults.put("management.endpoint.health.group.liveness.include", "livenessState");
@@ -32,13 +33,16 @@ public class ServiceDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 		defaults.put("management.endpoint.health.group.readiness.include", "*");
 		defaults.put("management.endpoint.health.group.readiness.additional-path", "server:/health");
 		defaults.put("management.endpoint.health.group.readiness.show-components", "always");
-		// Traces: everything is sampled locally; W3C trace context across HTTP, gRPC and Kafka.
+		// Traces: everything is sampled locally; W3C trace context across HTTP, gRPC and
+		// Kafka.
 		defaults.put("management.tracing.sampling.probability", "1.0");
 		defaults.put("management.tracing.propagation.type", "w3c");
 		defaults.put("spring.kafka.template.observation-enabled", "true");
 		defaults.put("spring.kafka.listener.observation-enabled", "true");
-		// Metrics go out over OTLP only when an endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT or
-		// the Spring property); otherwise the registry would retry localhost:4318 forever.
+		// Metrics go out over OTLP only when an endpoint is configured
+		// (OTEL_EXPORTER_OTLP_ENDPOINT or
+		// the Spring property); otherwise the registry would retry localhost:4318
+		// forever.
 		defaults.put("management.otlp.metrics.export.enabled",
 				Boolean.toString(environment.containsProperty("management.otlp.metrics.export.url")));
 		// Errors: RFC 9457 problem details, never a stack trace.

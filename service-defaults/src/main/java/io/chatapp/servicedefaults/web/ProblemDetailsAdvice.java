@@ -125,8 +125,8 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
 			HttpStatusCode statusCode, WebRequest request) {
-		// The superclass fills in a missing body from an ErrorResponse (405, 415, 404, ProblemException),
-		// so the problem is completed once it is there.
+		// The superclass fills in a missing body from an ErrorResponse (405, 415, 404,
+		// ProblemException), so the problem is completed once it is there.
 		ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
 		if (response != null && response.getBody() instanceof ProblemDetail problem) {
 			if (problem.getType() == null) {
@@ -144,8 +144,7 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	}
 
 	private ResponseEntity<Object> validationProblem(List<FieldProblem> errors, WebRequest request) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-				"Request has invalid fields");
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Request has invalid fields");
 		problem.setType(Problems.VALIDATION);
 		problem.setTitle("Invalid request");
 		problem.setProperty("errors", errors);

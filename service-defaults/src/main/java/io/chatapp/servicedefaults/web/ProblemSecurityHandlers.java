@@ -31,16 +31,14 @@ public class ProblemSecurityHandlers implements AuthenticationEntryPoint, Access
 		boolean tokenSent = request.getHeader(HttpHeaders.AUTHORIZATION) != null;
 		String detail = tokenSent ? "The access token is invalid or has expired"
 				: "An access token is required (Authorization: Bearer <token>)";
-		response.setHeader(HttpHeaders.WWW_AUTHENTICATE,
-				tokenSent ? "Bearer error=\"invalid_token\"" : "Bearer");
+		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, tokenSent ? "Bearer error=\"invalid_token\"" : "Bearer");
 		Problems.write(response, Problems.forStatus(HttpStatus.UNAUTHORIZED, detail, request), this.jsonMapper);
 	}
 
 	@Override
 	public void handle(HttpServletRequest request, HttpServletResponse response,
 			AccessDeniedException accessDeniedException) throws IOException {
-		Problems.write(response,
-				Problems.forStatus(HttpStatus.FORBIDDEN, "You are not allowed to do this", request),
+		Problems.write(response, Problems.forStatus(HttpStatus.FORBIDDEN, "You are not allowed to do this", request),
 				this.jsonMapper);
 	}
 

@@ -18,8 +18,9 @@ import org.springframework.http.ProblemDetail;
 public final class Problems {
 
 	/**
-	 * A plain HTTP error, fully described by its status. Written out explicitly: Spring leaves
-	 * {@code type} out of the JSON unless it is set, and clients may rely on its presence.
+	 * A plain HTTP error, fully described by its status. Written out explicitly: Spring
+	 * leaves {@code type} out of the JSON unless it is set, and clients may rely on its
+	 * presence.
 	 */
 	public static final URI ABOUT_BLANK = URI.create("about:blank");
 
@@ -50,8 +51,7 @@ public final class Problems {
 		return problem;
 	}
 
-	static void write(HttpServletResponse response, ProblemDetail problem, JsonMapper jsonMapper)
-			throws IOException {
+	static void write(HttpServletResponse response, ProblemDetail problem, JsonMapper jsonMapper) throws IOException {
 		response.setStatus(problem.getStatus());
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		jsonMapper.writeValue(response.getOutputStream(), problem);

@@ -18,8 +18,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Answers 413 to a request whose body is larger than the limit: at once when its
- * {@code Content-Length} says so, and while reading when a chunked body grows past it (the
- * read fails with {@link RequestTooLargeException}, which the problem handler maps to 413).
+ * {@code Content-Length} says so, and while reading when a chunked body grows past it
+ * (the read fails with {@link RequestTooLargeException}, which the problem handler maps
+ * to 413).
  */
 class RequestSizeLimitFilter extends OncePerRequestFilter {
 
@@ -38,7 +39,8 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
 		if (request.getContentLengthLong() > this.maxBytes) {
 			ProblemDetail problem = Problems.forStatus(HttpStatus.CONTENT_TOO_LARGE, tooLargeDetail(), request);
 			problem.setType(Problems.TOO_LARGE);
-			// The body is not read: close the connection rather than drain a large upload.
+			// The body is not read: close the connection rather than drain a large
+			// upload.
 			response.setHeader("Connection", "close");
 			Problems.write(response, problem, this.jsonMapper);
 			return;

@@ -11,8 +11,8 @@ import org.springframework.util.unit.DataSize;
  *
  * @param maxRequestSize larger request bodies are answered 413
  * @param publicPaths requests that need no access token, as {@code "METHOD /path"} or
- * {@code "/path"} (any method); Ant-style patterns are allowed. Health, OpenAPI and Swagger UI
- * are always public.
+ * {@code "/path"} (any method); Ant-style patterns are allowed. Health, OpenAPI and
+ * Swagger UI are always public.
  */
 @ConfigurationProperties("chatapp.web")
 public record WebApiProperties(@DefaultValue("64KB") DataSize maxRequestSize, List<String> publicPaths) {

@@ -29,9 +29,9 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Passwords and tokens: Argon2id hashes (bcrypt still verifies, for hashes from elsewhere),
- * RS256 JWTs signed with {@link SigningKeys} and verified locally like any other service
- * verifies them.
+ * Passwords and tokens: Argon2id hashes (bcrypt still verifies, for hashes from
+ * elsewhere), RS256 JWTs signed with {@link SigningKeys} and verified locally like any
+ * other service verifies them.
  */
 @Configuration(proxyBeanMethods = false)
 class AuthConfiguration {

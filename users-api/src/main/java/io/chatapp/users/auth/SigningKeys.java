@@ -30,10 +30,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The RSA keys tokens are signed with. A configured PEM key wins; otherwise the keys live in
- * the database so that every instance signs and verifies with the same ones: the first
- * instance to start generates one (under an advisory lock, so concurrent first starts agree).
- * The newest key signs; all are published in the JWKS so tokens outlive a rotation.
+ * The RSA keys tokens are signed with. A configured PEM key wins; otherwise the keys live
+ * in the database so that every instance signs and verifies with the same ones: the first
+ * instance to start generates one (under an advisory lock, so concurrent first starts
+ * agree). The newest key signs; all are published in the JWKS so tokens outlive a
+ * rotation.
  */
 final class SigningKeys {
 
@@ -69,8 +70,8 @@ final class SigningKeys {
 
 	private static List<RSAKey> loadOrGenerate(JdbcClient jdbc) {
 		jdbc.sql("SELECT pg_advisory_xact_lock(hashtext('users.signing_keys'))").query().singleRow();
-		List<RSAKey> stored = jdbc
-			.sql("SELECT kid, private_key, public_key FROM signing_keys WHERE algorithm = 'RS256' ORDER BY created_at DESC")
+		List<RSAKey> stored = jdbc.sql(
+				"SELECT kid, private_key, public_key FROM signing_keys WHERE algorithm = 'RS256' ORDER BY created_at DESC")
 			.query((rs, row) -> toKey(rs.getString("kid"), rs.getBytes("private_key"), rs.getBytes("public_key")))
 			.list();
 		if (!stored.isEmpty()) {
@@ -78,7 +79,8 @@ final class SigningKeys {
 		}
 		RSAKey generated = generate();
 		try {
-			jdbc.sql("INSERT INTO signing_keys (kid, algorithm, private_key, public_key) VALUES (:kid, 'RS256', :priv, :pub)")
+			jdbc.sql(
+					"INSERT INTO signing_keys (kid, algorithm, private_key, public_key) VALUES (:kid, 'RS256', :priv, :pub)")
 				.param("kid", generated.getKeyID())
 				.param("priv", generated.toPrivateKey().getEncoded())
 				.param("pub", generated.toPublicKey().getEncoded())

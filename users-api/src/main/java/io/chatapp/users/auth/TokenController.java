@@ -41,8 +41,7 @@ class TokenController {
 
 	private final Clock clock;
 
-	TokenController(UserService users, JwtEncoder encoder, SigningKeys keys, UsersProperties properties,
-			Clock clock) {
+	TokenController(UserService users, JwtEncoder encoder, SigningKeys keys, UsersProperties properties, Clock clock) {
 		this.users = users;
 		this.encoder = encoder;
 		this.keys = keys;

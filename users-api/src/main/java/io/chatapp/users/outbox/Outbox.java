@@ -10,9 +10,9 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Records events in the transaction of the change they describe (the transactional outbox):
- * an event exists if and only if its change committed. A relay publishes recorded events to
- * Kafka in order.
+ * Records events in the transaction of the change they describe (the transactional
+ * outbox): an event exists if and only if its change committed. A relay publishes
+ * recorded events to Kafka in order.
  */
 @Component
 public class Outbox {
@@ -45,7 +45,10 @@ public class Outbox {
 			.update();
 	}
 
-	/** The W3C trace context of the current span, so the published event continues the trace. */
+	/**
+	 * The W3C trace context of the current span, so the published event continues the
+	 * trace.
+	 */
 	private static String currentTraceparent() {
 		SpanContext context = Span.current().getSpanContext();
 		if (!context.isValid()) {

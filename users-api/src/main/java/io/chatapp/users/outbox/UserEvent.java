@@ -8,7 +8,8 @@ import java.util.UUID;
  * An event on {@code user.events}, in the contract's one event shape (keyed by user id).
  *
  * @param id stable id; consumers deduplicate on it
- * @param type {@code user.registered}, {@code user.updated} or {@code user.presence_changed}
+ * @param type {@code user.registered}, {@code user.updated} or
+ * {@code user.presence_changed}
  * @param userId the user the event is about
  * @param occurredAt when the change committed
  * @param data the event's details

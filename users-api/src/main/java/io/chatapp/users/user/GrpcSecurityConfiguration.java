@@ -7,9 +7,9 @@ import org.springframework.grpc.server.security.GrpcSecurity;
 
 /**
  * The gRPC port serves other services, not end users: it listens on the internal address
- * only (127.0.0.1 by default) and asks for no user token, so chats-api can check member ids
- * outside any user's request. Without this bean Spring Boot would demand a user JWT on every
- * call, health checks included.
+ * only (127.0.0.1 by default) and asks for no user token, so chats-api can check member
+ * ids outside any user's request. Without this bean Spring Boot would demand a user JWT
+ * on every call, health checks included.
  */
 @Configuration(proxyBeanMethods = false)
 class GrpcSecurityConfiguration {

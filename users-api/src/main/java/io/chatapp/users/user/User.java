@@ -17,6 +17,6 @@ import java.util.UUID;
  * @param lastSeenAt when the presence was last set
  * @param createdAt registration time
  */
-public record User(UUID id, String username, String displayName, String email, String passwordHash,
-		String avatarUrl, String statusMessage, PresenceStatus presence, Instant lastSeenAt, Instant createdAt) {
+public record User(UUID id, String username, String displayName, String email, String passwordHash, String avatarUrl,
+		String statusMessage, PresenceStatus presence, Instant lastSeenAt, Instant createdAt) {
 }

@@ -64,7 +64,8 @@ public class UserRepository {
 	 */
 	Optional<User> findByLogin(String login) {
 		String normalised = login.trim().toLowerCase(Locale.ROOT);
-		return this.jdbc.sql("SELECT " + COLUMNS + " FROM users WHERE lower(username) = :login OR lower(email) = :login")
+		return this.jdbc
+			.sql("SELECT " + COLUMNS + " FROM users WHERE lower(username) = :login OR lower(email) = :login")
 			.param("login", normalised)
 			.query(ROW_MAPPER)
 			.optional();
@@ -81,8 +82,8 @@ public class UserRepository {
 	}
 
 	/**
-	 * Users whose username or display name starts with the prefix, case-insensitively, served
-	 * by the prefix indexes.
+	 * Users whose username or display name starts with the prefix, case-insensitively,
+	 * served by the prefix indexes.
 	 * @param prefix the start of a name
 	 * @param limit the most to return
 	 * @return matches ordered by username
@@ -94,11 +95,7 @@ public class UserRepository {
 				WHERE lower(username) LIKE :pattern OR lower(display_name) LIKE :pattern
 				ORDER BY username
 				LIMIT :limit
-				""".formatted(COLUMNS))
-			.param("pattern", pattern)
-			.param("limit", limit)
-			.query(ROW_MAPPER)
-			.list();
+				""".formatted(COLUMNS)).param("pattern", pattern).param("limit", limit).query(ROW_MAPPER).list();
 	}
 
 	int updateProfile(UUID id, String displayName, String avatarUrl, String statusMessage) {
@@ -126,8 +123,8 @@ public class UserRepository {
 	}
 
 	/**
-	 * Locks the user's row for the rest of the transaction, so concurrent changes of one user
-	 * are applied (and their events recorded) one after the other.
+	 * Locks the user's row for the rest of the transaction, so concurrent changes of one
+	 * user are applied (and their events recorded) one after the other.
 	 * @param id the user
 	 * @return the user as locked, if it exists
 	 */

@@ -15,7 +15,8 @@ final class UserRequests {
 	/**
 	 * {@code POST /api/users}.
 	 *
-	 * @param username 3-32 of a-z, 0-9, '_', '.', '-'; case-insensitive, stored in lower case
+	 * @param username 3-32 of a-z, 0-9, '_', '.', '-'; case-insensitive, stored in lower
+	 * case
 	 * @param displayName optional name shown to others (defaults to the username)
 	 * @param email unique, case-insensitively
 	 * @param password at least 8 characters
@@ -36,8 +37,8 @@ final class UserRequests {
 	 * @param avatarUrl new picture URL (http or https)
 	 * @param statusMessage new short status
 	 */
-	record UpdateProfile(@Size(min = 1, max = 64) @Pattern(regexp = ".*\\S.*",
-			message = "must not be blank") String displayName,
+	record UpdateProfile(
+			@Size(min = 1, max = 64) @Pattern(regexp = ".*\\S.*", message = "must not be blank") String displayName,
 			@Size(max = 2048) @Pattern(regexp = "^$|^https?://\\S+$",
 					message = "must be an http(s) URL") String avatarUrl,
 			@Size(max = 140) String statusMessage) {

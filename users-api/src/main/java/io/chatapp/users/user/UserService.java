@@ -63,8 +63,8 @@ public class UserService {
 	}
 
 	/**
-	 * Checks a login (username or email) and password. Unknown logins cost one hash too, so
-	 * response times do not reveal which logins exist.
+	 * Checks a login (username or email) and password. Unknown logins cost one hash too,
+	 * so response times do not reveal which logins exist.
 	 * @param login username or email, any case
 	 * @param password the password
 	 * @return the user, when the password matches
@@ -104,8 +104,8 @@ public class UserService {
 		String avatarUrl = changed(request.avatarUrl(), current.avatarUrl());
 		String statusMessage = changed(request.statusMessage(), current.statusMessage());
 		this.users.updateProfile(id, displayName, avatarUrl, statusMessage);
-		User updated = new User(id, current.username(), displayName, current.email(), current.passwordHash(),
-				avatarUrl, statusMessage, current.presence(), current.lastSeenAt(), current.createdAt());
+		User updated = new User(id, current.username(), displayName, current.email(), current.passwordHash(), avatarUrl,
+				statusMessage, current.presence(), current.lastSeenAt(), current.createdAt());
 		if (!updated.equals(current)) {
 			this.outbox.record(UserEvent.of("user.updated", id, now(), publicData(updated)));
 		}
@@ -133,7 +133,8 @@ public class UserService {
 	}
 
 	private Instant now() {
-		// PostgreSQL keeps microseconds: what is returned now equals what is read back later.
+		// PostgreSQL keeps microseconds: what is returned now equals what is read back
+		// later.
 		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 	}
 

@@ -60,7 +60,8 @@ class TokenControllerTests {
 		assertThat(result).hasStatusOk().hasHeader("Cache-Control", "no-store");
 		assertThat(result).bodyJson().extractingPath("$.tokenType").isEqualTo("Bearer");
 		assertThat(result).bodyJson().extractingPath("$.expiresIn").isEqualTo(3600);
-		String token = com.jayway.jsonpath.JsonPath.read(result.getResponse().getContentAsString(java.nio.charset.StandardCharsets.UTF_8), "$.accessToken");
+		String token = com.jayway.jsonpath.JsonPath
+			.read(result.getResponse().getContentAsString(java.nio.charset.StandardCharsets.UTF_8), "$.accessToken");
 		Jwt jwt = this.decoder.decode(token);
 		assertThat(jwt.getSubject()).isEqualTo(BOB.id().toString());
 		assertThat(jwt.getHeaders()).containsEntry("kid", KEYS.current().getKeyID());
@@ -70,12 +71,8 @@ class TokenControllerTests {
 	@Test
 	void wrongCredentialsAre401Problem() {
 		given(this.users.authenticate("bob", "wrong pass")).willReturn(Optional.empty());
-		assertThat(this.mvc.post()
-			.uri("/api/auth/token")
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("""
-					{"username":"bob","password":"wrong pass"}"""))
-			.hasStatus(HttpStatus.UNAUTHORIZED)
+		assertThat(this.mvc.post().uri("/api/auth/token").contentType(MediaType.APPLICATION_JSON).content("""
+				{"username":"bob","password":"wrong pass"}""")).hasStatus(HttpStatus.UNAUTHORIZED)
 			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.bodyJson()
 			.extractingPath("$.detail")
@@ -105,7 +102,10 @@ class TokenControllerTests {
 	@Test
 	void jwksPublishesOnlyPublicKeys() {
 		MvcTestResult result = this.mvc.get().uri("/.well-known/jwks.json").exchange();
-		assertThat(result).hasStatusOk().bodyJson().extractingPath("$.keys[0].kid").isEqualTo(KEYS.current().getKeyID());
+		assertThat(result).hasStatusOk()
+			.bodyJson()
+			.extractingPath("$.keys[0].kid")
+			.isEqualTo(KEYS.current().getKeyID());
 		assertThat(result).bodyJson().extractingPath("$.keys[0].kty").isEqualTo("RSA");
 		assertThat(result).bodyJson().doesNotHavePath("$.keys[0].d");
 	}

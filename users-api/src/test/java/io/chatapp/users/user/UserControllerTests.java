@@ -46,12 +46,8 @@ class UserControllerTests {
 	@Test
 	void registerAnswers201WithLocationAndTheUsersOwnView() {
 		given(this.service.register(any())).willReturn(ALICE);
-		MvcTestResult result = this.mvc.post()
-			.uri("/api/users")
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("""
-					{"username":"Alice","email":"alice@example.com","password":"long enough"}""")
-			.exchange();
+		MvcTestResult result = this.mvc.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON).content("""
+				{"username":"Alice","email":"alice@example.com","password":"long enough"}""").exchange();
 		assertThat(result).hasStatus(HttpStatus.CREATED)
 			.hasHeader("Location", "/api/users/" + ALICE_ID)
 			.bodyJson()
@@ -62,12 +58,8 @@ class UserControllerTests {
 
 	@Test
 	void registerNamesEveryInvalidField() {
-		MvcTestResult result = this.mvc.post()
-			.uri("/api/users")
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("""
-					{"username":"a!","email":"not-an-email","password":"short","displayName":"   "}""")
-			.exchange();
+		MvcTestResult result = this.mvc.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON).content("""
+				{"username":"a!","email":"not-an-email","password":"short","displayName":"   "}""").exchange();
 		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(result).bodyJson()
 			.extractingPath("$.errors[*].field")
@@ -90,11 +82,8 @@ class UserControllerTests {
 	void registerConflictIs409NamingTheField() {
 		given(this.service.register(any())).willThrow(ProblemException.conflict("Username is already taken",
 				List.of(new FieldProblem("username", "is already taken"))));
-		assertThat(this.mvc.post()
-			.uri("/api/users")
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("""
-					{"username":"alice","email":"alice@example.com","password":"long enough"}"""))
+		assertThat(this.mvc.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON).content("""
+				{"username":"alice","email":"alice@example.com","password":"long enough"}"""))
 			.hasStatus(HttpStatus.CONFLICT)
 			.bodyJson()
 			.extractingPath("$.errors[0].field")
@@ -196,8 +185,7 @@ class UserControllerTests {
 			.with(jwt().jwt((token) -> token.subject(ALICE_ID.toString())))
 			.contentType(MediaType.APPLICATION_JSON)
 			.content("""
-					{"displayName":"Alice B"}"""))
-			.hasStatusOk()
+					{"displayName":"Alice B"}""")).hasStatusOk()
 			.bodyJson()
 			.extractingPath("$.displayName")
 			.isEqualTo("Alice B");
@@ -220,8 +208,7 @@ class UserControllerTests {
 			.uri("/api/users/me/presence")
 			.with(jwt())
 			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"status\":\"sleeping\"}"))
-			.hasStatus(HttpStatus.BAD_REQUEST)
+			.content("{\"status\":\"sleeping\"}")).hasStatus(HttpStatus.BAD_REQUEST)
 			.bodyJson()
 			.extractingPath("$.errors[0].field")
 			.isEqualTo("status");
@@ -250,8 +237,7 @@ class UserControllerTests {
 			.bodyJson()
 			.extractingPath("$.errors[0].field")
 			.isEqualTo("limit");
-		assertThat(this.mvc.get().uri("/api/users?search=al&limit=many").with(jwt()))
-			.hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(this.mvc.get().uri("/api/users?search=al&limit=many").with(jwt())).hasStatus(HttpStatus.BAD_REQUEST);
 		then(this.service).should(never()).search(any(), anyInt());
 	}
 

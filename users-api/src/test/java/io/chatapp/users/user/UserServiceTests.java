@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The users service and its repository against the real PostgreSQL: normalisation,
- * database-enforced uniqueness, indexed prefix search, and events recorded with their change
- * and only with it.
+ * database-enforced uniqueness, indexed prefix search, and events recorded with their
+ * change and only with it.
  */
 @SpringBootTest(properties = "spring.grpc.server.port=0")
 class UserServiceTests {
@@ -119,8 +119,8 @@ class UserServiceTests {
 	void searchMatchesPrefixesOfUsernameOrDisplayNameAndTreatsWildcardsLiterally() {
 		String tag = UUID.randomUUID().toString().substring(0, 6);
 		User byName = register("zed_" + tag, "zed_" + tag + "@example.com", "password1");
-		User byDisplay = this.service.register(
-				new UserRequests.Register("q_" + tag, "Zed " + tag, "q_" + tag + "@example.com", "password1"));
+		User byDisplay = this.service
+			.register(new UserRequests.Register("q_" + tag, "Zed " + tag, "q_" + tag + "@example.com", "password1"));
 		register("x_zed_" + tag, "x_zed_" + tag + "@example.com", "password1");
 		assertThat(this.service.search("ZED_" + tag, 10)).extracting(User::id).containsExactly(byName.id());
 		assertThat(this.service.search("zed", 50)).extracting(User::id).contains(byName.id(), byDisplay.id());
@@ -131,7 +131,8 @@ class UserServiceTests {
 	@Test
 	void prefixSearchUsesTheIndexes() {
 		String plan = this.transactions.execute((status) -> {
-			// Planner costs on a small table favour a scan; forbid it to see the indexes are usable.
+			// Planner costs on a small table favour a scan; forbid it to see the indexes
+			// are usable.
 			this.jdbc.sql("SET LOCAL enable_seqscan = off").update();
 			return this.jdbc.sql("""
 					EXPLAIN SELECT id FROM users WHERE lower(username) LIKE 'ab%' OR lower(display_name) LIKE 'ab%'""")
