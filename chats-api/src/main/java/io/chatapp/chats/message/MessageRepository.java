@@ -1,0 +1,252 @@
+package io.chatapp.chats.message;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Messages and reactions in schema {@code chats}, keyed by (chat_id, seq). */
+@Repository
+public class MessageRepository {
+
+	private static final String COLUMNS = "chat_id, seq, id, sender_id, client_message_id, content, reply_to_seq, sent_at, edited_at, deleted";
+
+	private final JdbcClient jdbc;
+
+	MessageRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	void insert(MessageResponse message) {
+		this.jdbc.sql("""
+				INSERT INTO messages (chat_id, seq, id, sender_id, client_message_id, content, reply_to_seq, sent_at)
+				VALUES (:chatId, :seq, :id, :senderId, :clientMessageId, :content, :replyToSeq, :sentAt)
+				""")
+			.param("chatId", message.chatId())
+			.param("seq", message.seq())
+			.param("id", message.id())
+			.param("senderId", message.senderId())
+			.param("clientMessageId", message.clientMessageId())
+			.param("content", message.content())
+			.param("replyToSeq", message.replyToSeq())
+			.param("sentAt", Timestamp.from(message.sentAt()))
+			.update();
+	}
+
+	Optional<MessageResponse> findByClientMessageId(UUID senderId, String clientMessageId) {
+		return this.jdbc.sql("SELECT " + COLUMNS
+				+ " FROM messages WHERE sender_id = :senderId AND client_message_id = :clientMessageId")
+			.param("senderId", senderId)
+			.param("clientMessageId", clientMessageId)
+			.query(MessageRepository::map)
+			.optional()
+			.map(this::withReactions);
+	}
+
+	Optional<MessageResponse> find(UUID chatId, long seq) {
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM messages WHERE chat_id = :chatId AND seq = :seq")
+			.param("chatId", chatId)
+			.param("seq", seq)
+			.query(MessageRepository::map)
+			.optional()
+			.map(this::withReactions);
+	}
+
+	/**
+	 * One page of history by keyset on the primary key (chat_id, seq): the same cost at any
+	 * depth.
+	 * @param chatId the chat
+	 * @param before newest first, below this seq (null: from the newest)
+	 * @param after oldest first, above this seq (null: not set)
+	 * @param limit page size; one more row is read to tell whether there is more
+	 * @return the messages, and whether more exist in that direction
+	 */
+	MessagePage page(UUID chatId, Long before, Long after, int limit) {
+		String sql;
+		JdbcClient.StatementSpec spec;
+		if (after != null) {
+			sql = "SELECT " + COLUMNS
+					+ " FROM messages WHERE chat_id = :chatId AND seq > :after ORDER BY seq ASC LIMIT :limit";
+			spec = this.jdbc.sql(sql).param("after", after);
+		}
+		else if (before != null) {
+			sql = "SELECT " + COLUMNS
+					+ " FROM messages WHERE chat_id = :chatId AND seq < :before ORDER BY seq DESC LIMIT :limit";
+			spec = this.jdbc.sql(sql).param("before", before);
+		}
+		else {
+			sql = "SELECT " + COLUMNS + " FROM messages WHERE chat_id = :chatId ORDER BY seq DESC LIMIT :limit";
+			spec = this.jdbc.sql(sql);
+		}
+		List<MessageResponse> rows = new ArrayList<>(
+				spec.param("chatId", chatId).param("limit", limit + 1).query(MessageRepository::map).list());
+		boolean hasMore = rows.size() > limit;
+		if (hasMore) {
+			rows.remove(rows.size() - 1);
+		}
+		return new MessagePage(withReactions(chatId, rows), hasMore);
+	}
+
+	/**
+	 * The newest message of each chat.
+	 * @param lastSeqs chat id to its last seq
+	 * @return chat id to message (chats without messages are absent)
+	 */
+	public Map<UUID, MessageResponse> lastMessages(Map<UUID, Long> lastSeqs) {
+		Map<UUID, MessageResponse> result = new LinkedHashMap<>();
+		List<UUID> chats = new ArrayList<>();
+		List<Long> seqs = new ArrayList<>();
+		lastSeqs.forEach((chatId, seq) -> {
+			if (seq > 0) {
+				chats.add(chatId);
+				seqs.add(seq);
+			}
+		});
+		if (chats.isEmpty()) {
+			return result;
+		}
+		this.jdbc.sql("SELECT " + COLUMNS + """
+				 FROM messages WHERE (chat_id, seq) IN (SELECT * FROM unnest(CAST(:chats AS uuid[]), CAST(:seqs AS bigint[])))
+				""")
+			.param("chats", chats.toArray(UUID[]::new))
+			.param("seqs", seqs.toArray(Long[]::new))
+			.query(MessageRepository::map)
+			.list()
+			.forEach((message) -> result.put(message.chatId(), withReactions(message)));
+		return result;
+	}
+
+	int updateContent(UUID chatId, long seq, String content, Instant editedAt) {
+		return this.jdbc.sql("""
+				UPDATE messages SET content = :content, edited_at = :editedAt
+				WHERE chat_id = :chatId AND seq = :seq AND NOT deleted
+				""")
+			.param("chatId", chatId)
+			.param("seq", seq)
+			.param("content", content)
+			.param("editedAt", Timestamp.from(editedAt))
+			.update();
+	}
+
+	int markDeleted(UUID chatId, long seq) {
+		this.jdbc.sql("DELETE FROM reactions WHERE chat_id = :chatId AND seq = :seq")
+			.param("chatId", chatId)
+			.param("seq", seq)
+			.update();
+		return this.jdbc.sql("""
+				UPDATE messages SET content = '', deleted = true WHERE chat_id = :chatId AND seq = :seq AND NOT deleted
+				""")
+			.param("chatId", chatId)
+			.param("seq", seq)
+			.update();
+	}
+
+	boolean addReaction(UUID chatId, long seq, String emoji, UUID userId, Instant at) {
+		return this.jdbc.sql("""
+				INSERT INTO reactions (chat_id, seq, emoji, user_id, created_at) VALUES (:chatId, :seq, :emoji, :userId, :at)
+				ON CONFLICT DO NOTHING
+				""")
+			.param("chatId", chatId)
+			.param("seq", seq)
+			.param("emoji", emoji)
+			.param("userId", userId)
+			.param("at", Timestamp.from(at))
+			.update() == 1;
+	}
+
+	boolean removeReaction(UUID chatId, long seq, String emoji, UUID userId) {
+		return this.jdbc.sql("""
+				DELETE FROM reactions WHERE chat_id = :chatId AND seq = :seq AND emoji = :emoji AND user_id = :userId
+				""")
+			.param("chatId", chatId)
+			.param("seq", seq)
+			.param("emoji", emoji)
+			.param("userId", userId)
+			.update() == 1;
+	}
+
+	/**
+	 * Full-text search over the messages of the user's chats, best match first.
+	 * @param userId the searcher
+	 * @param query words, in web-search syntax
+	 * @param chatId only this chat, or null for all the user's chats
+	 * @param limit the most results
+	 * @return matching messages
+	 */
+	List<MessageResponse> search(UUID userId, String query, UUID chatId, int limit) {
+		String chatFilter = (chatId != null) ? "AND m.chat_id = :chatId" : "";
+		JdbcClient.StatementSpec spec = this.jdbc.sql("""
+				SELECT %s FROM messages m
+				JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = :userId
+				WHERE m.search_vector @@ websearch_to_tsquery('simple', :query) AND NOT m.deleted %s
+				ORDER BY ts_rank(m.search_vector, websearch_to_tsquery('simple', :query)) DESC, m.sent_at DESC
+				LIMIT :limit
+				""".formatted(prefixed(), chatFilter))
+			.param("userId", userId)
+			.param("query", query)
+			.param("limit", limit);
+		if (chatId != null) {
+			spec = spec.param("chatId", chatId);
+		}
+		return spec.query(MessageRepository::map).list().stream().map(this::withReactions).toList();
+	}
+
+	private static String prefixed() {
+		return "m." + COLUMNS.replace(", ", ", m.");
+	}
+
+	private MessageResponse withReactions(MessageResponse message) {
+		return withReactions(message.chatId(), List.of(message)).get(0);
+	}
+
+	private List<MessageResponse> withReactions(UUID chatId, List<MessageResponse> messages) {
+		if (messages.isEmpty()) {
+			return messages;
+		}
+		Map<Long, Map<String, List<UUID>>> bySeq = new LinkedHashMap<>();
+		this.jdbc.sql("""
+				SELECT seq, emoji, user_id FROM reactions WHERE chat_id = :chatId AND seq = ANY(:seqs)
+				ORDER BY created_at, user_id
+				""")
+			.param("chatId", chatId)
+			.param("seqs", messages.stream().map(MessageResponse::seq).toArray(Long[]::new))
+			.query((rs) -> {
+				bySeq.computeIfAbsent(rs.getLong("seq"), (s) -> new TreeMap<>())
+					.computeIfAbsent(rs.getString("emoji"), (e) -> new ArrayList<>())
+					.add(rs.getObject("user_id", UUID.class));
+			});
+		return messages.stream().map((m) -> m.withReactions(bySeq.getOrDefault(m.seq(), Map.of()))).toList();
+	}
+
+	static MessageResponse map(ResultSet rs, int row) throws SQLException {
+		long replyTo = rs.getLong("reply_to_seq");
+		Long replyToSeq = rs.wasNull() ? null : replyTo;
+		Timestamp editedAt = rs.getTimestamp("edited_at");
+		return new MessageResponse(rs.getObject("id", UUID.class), rs.getObject("chat_id", UUID.class),
+				rs.getLong("seq"), rs.getObject("sender_id", UUID.class), rs.getString("content"),
+				rs.getString("client_message_id"), replyToSeq, rs.getTimestamp("sent_at").toInstant(),
+				(editedAt != null) ? editedAt.toInstant() : null, rs.getBoolean("deleted"), Map.of());
+	}
+
+	/**
+	 * A page of history.
+	 *
+	 * @param items the messages
+	 * @param hasMore whether more exist in the same direction
+	 */
+	record MessagePage(List<MessageResponse> items, boolean hasMore) {
+	}
+
+
+}

@@ -1,0 +1,94 @@
+package io.chatapp.chats.notification;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import io.chatapp.chats.CurrentUser;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The caller's notifications (mentions and direct messages while away), which chats-worker
+ * produces from {@code chat.events}.
+ */
+@RestController
+class NotificationController {
+
+	private static final int LIMIT = 100;
+
+	private final JdbcClient jdbc;
+
+	NotificationController(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	@GetMapping(path = "/api/notifications", produces = MediaType.APPLICATION_JSON_VALUE)
+	Notifications list(@AuthenticationPrincipal Jwt token, @RequestParam(defaultValue = "false") boolean unreadOnly) {
+		String filter = unreadOnly ? "AND NOT read" : "";
+		List<Notification> items = this.jdbc.sql("""
+				SELECT id, kind, chat_id, seq, from_user_id, preview, created_at, read FROM notifications
+				WHERE user_id = :userId %s ORDER BY created_at DESC, id LIMIT :limit
+				""".formatted(filter))
+			.param("userId", CurrentUser.id(token))
+			.param("limit", LIMIT)
+			.query((rs, n) -> new Notification(rs.getObject("id", UUID.class), rs.getString("kind"),
+					rs.getObject("chat_id", UUID.class), rs.getLong("seq"), rs.getObject("from_user_id", UUID.class),
+					rs.getString("preview"), rs.getTimestamp("created_at").toInstant(), rs.getBoolean("read")))
+			.list();
+		return new Notifications(items);
+	}
+
+	@PostMapping(path = "/api/notifications/read", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	void markRead(@AuthenticationPrincipal Jwt token, @Valid @RequestBody MarkRead request) {
+		// Ids of other users' notifications match no row: they are ignored, not revealed.
+		this.jdbc.sql("UPDATE notifications SET read = true WHERE user_id = :userId AND id = ANY(:ids)")
+			.param("userId", CurrentUser.id(token))
+			.param("ids", request.ids().toArray(UUID[]::new))
+			.update();
+	}
+
+	/**
+	 * A notification.
+	 *
+	 * @param id notification id
+	 * @param kind mention or direct_message
+	 * @param chatId the chat
+	 * @param seq the message
+	 * @param fromUserId its sender
+	 * @param preview the start of the message
+	 * @param createdAt when it was produced
+	 * @param read whether the user marked it read
+	 */
+	record Notification(UUID id, String kind, UUID chatId, long seq, UUID fromUserId, String preview,
+			Instant createdAt, boolean read) {
+	}
+
+	record Notifications(List<Notification> items) {
+	}
+
+	/**
+	 * {@code POST /api/notifications/read}.
+	 *
+	 * @param ids notifications to mark read
+	 */
+	record MarkRead(@NotEmpty @Size(max = 500) List<@NotNull UUID> ids) {
+	}
+
+
+}

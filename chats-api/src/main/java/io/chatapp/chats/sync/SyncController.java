@@ -1,0 +1,73 @@
+package io.chatapp.chats.sync;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import io.chatapp.chats.ChatsProperties;
+import io.chatapp.chats.CurrentUser;
+import io.chatapp.servicedefaults.web.ProblemException;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.MediaType;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /api/sync}: the caller's events after a token, from the database (not from
+ * Kafka retention or memory), so it works after any time offline. With {@code timeout} it
+ * long-polls until an event arrives or the time is up.
+ */
+@RestController
+class SyncController {
+
+	private final EventLog events;
+
+	private final ChatsProperties properties;
+
+	SyncController(EventLog events, ChatsProperties properties) {
+		this.events = events;
+		this.properties = properties;
+	}
+
+	@GetMapping(path = "/api/sync", produces = MediaType.APPLICATION_JSON_VALUE)
+	SyncResponse sync(@AuthenticationPrincipal Jwt token, @RequestParam(required = false) String since,
+			@RequestParam(defaultValue = "0") @Min(0) @Max(60_000) long timeout) throws InterruptedException {
+		UUID userId = CurrentUser.id(token);
+		if (since == null) {
+			return new SyncResponse(List.of(), this.events.now().encode());
+		}
+		SyncToken after;
+		try {
+			after = SyncToken.decode(since);
+		}
+		catch (IllegalArgumentException ex) {
+			throw ProblemException.invalid("since", "is not a token from this API");
+		}
+		long wait = Math.min(timeout, this.properties.syncMaxTimeout().toMillis());
+		long deadline = System.nanoTime() + Duration.ofMillis(wait).toNanos();
+		while (true) {
+			EventLog.Batch batch = this.events.read(userId, after, this.properties.syncBatchSize());
+			if (!batch.events().isEmpty() || System.nanoTime() >= deadline) {
+				return new SyncResponse(batch.events(), batch.next().encode());
+			}
+			after = batch.next();
+			Thread.sleep(this.properties.syncPollInterval().toMillis());
+		}
+	}
+
+	/**
+	 * Events after the token, oldest first.
+	 *
+	 * @param events the events
+	 * @param nextToken pass as {@code since} on the next call
+	 */
+	record SyncResponse(List<JsonNode> events, String nextToken) {
+	}
+
+}
