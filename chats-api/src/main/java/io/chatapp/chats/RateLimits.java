@@ -26,10 +26,6 @@ public class RateLimits {
 
 	private final Clock clock;
 
-	RateLimits(ChatsProperties properties) {
-		this(properties, Clock.systemUTC());
-	}
-
 	RateLimits(ChatsProperties properties, Clock clock) {
 		this.properties = properties;
 		this.clock = clock;

@@ -1,0 +1,95 @@
+package io.chatapp.chats;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import io.chatapp.migration.DatabaseMigrator;
+import io.chatapp.migration.MigrationProperties.ServiceSchema;
+import io.chatapp.testsupport.EmbeddedPostgresServer;
+
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * What chats-api tests run against: the JVM's real embedded PostgreSQL migrated by the
+ * db-migration job's code and reached as {@code chats_app}, and tokens signed by a test key
+ * the way users-api signs them.
+ */
+public final class ChatsTestSupport {
+
+	private static final RSAKey KEY;
+
+	static {
+		try {
+			KEY = new RSAKeyGenerator(2048).keyID("test").generate();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static boolean migrated;
+
+	private ChatsTestSupport() {
+	}
+
+	public static synchronized EmbeddedPostgresServer database() {
+		EmbeddedPostgresServer server = EmbeddedPostgresServer.shared();
+		if (!migrated) {
+			DriverManagerDataSource admin = new DriverManagerDataSource(server.jdbcUrl(), server.superuser(), "");
+			new DatabaseMigrator(admin, List.of(new ServiceSchema("chats", "chats_app", "chats_app_test"))).migrate();
+			migrated = true;
+		}
+		return server;
+	}
+
+	public static void register(DynamicPropertyRegistry registry) {
+		EmbeddedPostgresServer server = database();
+		registry.add("spring.datasource.url", server::jdbcUrl);
+		registry.add("spring.datasource.username", () -> "chats_app");
+		registry.add("spring.datasource.password", () -> "chats_app_test");
+		registry.add("chatapp.outbox.enabled", () -> "false");
+	}
+
+	/** A token for the user, as users-api would issue it. */
+	public static String token(UUID userId) {
+		NimbusJwtEncoder encoder = new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(KEY)));
+		Instant now = Instant.now();
+		JwtClaimsSet claims = JwtClaimsSet.builder()
+			.issuer("chatapp-users")
+			.audience(List.of("chatapp"))
+			.subject(userId.toString())
+			.issuedAt(now)
+			.expiresAt(now.plusSeconds(3600))
+			.build();
+		return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).keyId("test").build(),
+				claims))
+			.getTokenValue();
+	}
+
+	/** Verifies test tokens in place of users-api's JWKS. */
+	@TestConfiguration(proxyBeanMethods = false)
+	public static class TestTokens {
+
+		@Bean
+		JwtDecoder jwtDecoder() throws Exception {
+			return NimbusJwtDecoder.withPublicKey(KEY.toRSAPublicKey()).build();
+		}
+
+	}
+
+}
