@@ -1,0 +1,228 @@
+package io.chatapp.chats.sync;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.chatapp.chats.ChatsTestSupport;
+import io.chatapp.chats.message.MessageRequests;
+import io.chatapp.chats.message.MessageService;
+import io.chatapp.testsupport.EmbeddedPostgresServer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Sync correctness on the real database: a late commit is never skipped, and a client that
+ * builds state from a stale snapshot plus sync events ends equal to a fresh fetch while other
+ * threads write concurrently (the Zulip test).
+ */
+@SpringBootTest(properties = { "chatapp.chats.sends-per-minute=100000" })
+@Import(ChatsTestSupport.TestTokens.class)
+class SyncTests {
+
+	@DynamicPropertySource
+	static void database(DynamicPropertyRegistry registry) {
+		ChatsTestSupport.register(registry);
+	}
+
+	@Autowired
+	EventLog events;
+
+	@Autowired
+	MessageService messages;
+
+	@Autowired
+	JdbcClient jdbc;
+
+	UUID reader;
+
+	List<UUID> chats;
+
+	@BeforeEach
+	void chats() {
+		this.reader = UUID.randomUUID();
+		this.chats = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			UUID chat = UUID.randomUUID();
+			this.jdbc.sql("""
+					INSERT INTO chats (id, type, created_by, created_at, last_activity_at) VALUES (:id, 'group', :u, now(), now());
+					INSERT INTO chat_members (chat_id, user_id, role, joined_at) VALUES (:id, :u, 'owner', now());
+					""")
+				.param("id", chat)
+				.param("u", this.reader)
+				.update();
+			this.chats.add(chat);
+		}
+	}
+
+	@Test
+	void aTransactionThatCommitsLateIsNotSkipped() throws Exception {
+		SyncToken start = this.events.now();
+		EmbeddedPostgresServer server = ChatsTestSupport.database();
+		UUID lateEvent = UUID.randomUUID();
+		try (Connection late = DriverManager.getConnection(server.jdbcUrl(), "chats_app", "chats_app_test")) {
+			late.setAutoCommit(false);
+			try (PreparedStatement insert = late.prepareStatement("""
+					INSERT INTO outbox (event_id, topic, event_key, event_type, chat_id, payload)
+					VALUES (?, 'chat.events', ?, 'chat.updated', ?, CAST(? AS jsonb))""")) {
+				insert.setObject(1, lateEvent);
+				insert.setString(2, this.chats.get(0).toString());
+				insert.setObject(3, this.chats.get(0));
+				insert.setString(4, "{\"id\":\"" + lateEvent + "\",\"type\":\"chat.updated\"}");
+				insert.executeUpdate();
+			}
+			// A later transaction commits first.
+			this.messages.send(this.chats.get(1), this.reader, new MessageRequests.Send("early", null, null));
+
+			EventLog.Batch whileOpen = this.events.read(this.reader, start, 100);
+			assertThat(whileOpen.events()).as("nothing is returned past a still-running transaction").isEmpty();
+			assertThat(whileOpen.next().compareTo(start)).isGreaterThanOrEqualTo(0);
+
+			late.commit();
+		}
+		EventLog.Batch afterCommit = this.events.read(this.reader, start, 100);
+		assertThat(afterCommit.events()).extracting((event) -> event.get("type").asString())
+			.containsExactly("chat.updated", "message.created");
+		assertThat(this.events.read(this.reader, afterCommit.next(), 100).events()).isEmpty();
+	}
+
+	@Test
+	void staleSnapshotPlusSyncEventsEqualsAFreshFetchUnderConcurrentWrites() throws Exception {
+		// Some history before the client connects.
+		for (UUID chat : this.chats) {
+			for (int i = 0; i < 5; i++) {
+				this.messages.send(chat, this.reader, new MessageRequests.Send("old " + i, null, null));
+			}
+		}
+		ExecutorService writers = Executors.newFixedThreadPool(4);
+		List<Future<?>> running = new ArrayList<>();
+		for (int w = 0; w < 4; w++) {
+			running.add(writers.submit(() -> write(60)));
+		}
+		// The client registers (token), then takes its snapshot while writes go on, then syncs.
+		SyncToken token = this.events.now();
+		Map<String, String> client = snapshot();
+		Set<UUID> seen = new java.util.HashSet<>();
+		boolean writing = true;
+		while (true) {
+			EventLog.Batch batch = this.events.read(this.reader, token, 37);
+			for (JsonNode event : batch.events()) {
+				assertThat(seen.add(UUID.fromString(event.get("id").asString()))).as("no event is repeated").isTrue();
+				apply(client, event);
+			}
+			assertThat(batch.next().compareTo(token)).as("tokens never move backwards").isGreaterThanOrEqualTo(0);
+			token = batch.next();
+			if (!writing && batch.events().isEmpty()) {
+				break;
+			}
+			writing = running.stream().anyMatch((future) -> !future.isDone());
+		}
+		for (Future<?> future : running) {
+			future.get();
+		}
+		writers.shutdown();
+		assertThat(client).isEqualTo(snapshot());
+		assertThat(client).hasSizeGreaterThan(15 + 4 * 60 / 2);
+	}
+
+	private void write(int operations) {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		for (int i = 0; i < operations; i++) {
+			UUID chat = this.chats.get(random.nextInt(this.chats.size()));
+			long last = this.jdbc.sql("SELECT last_seq FROM chats WHERE id = :id").param("id", chat).query(Long.class).single();
+			int action = random.nextInt(10);
+			try {
+				writeOne(chat, last, action, random);
+			}
+			catch (io.chatapp.servicedefaults.web.ProblemException ex) {
+				// Editing or reacting to a message another writer deleted: expected, skip it.
+			}
+		}
+	}
+
+	private void writeOne(UUID chat, long last, int action, ThreadLocalRandom random) {
+		if (action < 6 || last == 0) {
+			this.messages.send(chat, this.reader, new MessageRequests.Send("msg " + random.nextInt(), null, null));
+		}
+		else if (action < 8) {
+			this.messages.edit(chat, 1 + random.nextLong(last), this.reader, "edited " + random.nextInt());
+		}
+		else if (action < 9) {
+			this.messages.react(chat, 1 + random.nextLong(last), this.reader, "👍", random.nextBoolean());
+		}
+		else {
+			this.messages.delete(chat, 1 + random.nextLong(last), this.reader);
+		}
+	}
+
+	/** The client's view: one entry per message, "content|deleted|reactions". */
+	private Map<String, String> snapshot() {
+		Map<String, String> state = new HashMap<>();
+		this.jdbc.sql("""
+				SELECT m.chat_id, m.seq, m.content, m.deleted,
+				       coalesce((SELECT string_agg(r.emoji, ',' ORDER BY r.emoji) FROM reactions r
+				                 WHERE r.chat_id = m.chat_id AND r.seq = m.seq), '') AS reactions
+				FROM messages m WHERE m.chat_id = ANY(:chats)""")
+			.param("chats", this.chats.toArray(UUID[]::new))
+			.query((rs) -> {
+				state.put(rs.getString("chat_id") + "/" + rs.getLong("seq"),
+						rs.getString("content") + "|" + rs.getBoolean("deleted") + "|" + rs.getString("reactions"));
+			});
+		return state;
+	}
+
+	private static void apply(Map<String, String> state, JsonNode event) {
+		String key = event.get("chatId").asString() + "/" + event.get("seq").asLong();
+		String type = event.get("type").asString();
+		JsonNode data = event.get("data");
+		switch (type) {
+			case "message.created" -> state.put(key, data.get("content").asString() + "|false|");
+			case "message.edited" -> state.computeIfPresent(key, (k, v) -> replace(v, 0, data.get("content").asString()));
+			case "message.deleted" -> state.computeIfPresent(key, (k, v) -> "|true|");
+			case "reaction.added", "reaction.removed" -> state.computeIfPresent(key, (k, v) -> {
+				Set<String> emoji = new TreeSet<>();
+				String current = v.split("\\|", -1)[2];
+				if (!current.isEmpty()) {
+					emoji.addAll(List.of(current.split(",")));
+				}
+				if (type.equals("reaction.added")) {
+					emoji.add(data.get("emoji").asString());
+				}
+				else {
+					emoji.remove(data.get("emoji").asString());
+				}
+				return replace(v, 2, String.join(",", emoji));
+			});
+			default -> {
+			}
+		}
+	}
+
+	private static String replace(String value, int index, String part) {
+		String[] parts = value.split("\\|", -1);
+		parts[index] = part;
+		return String.join("|", parts);
+	}
+
+}
