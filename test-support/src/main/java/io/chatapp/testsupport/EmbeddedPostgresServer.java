@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -21,8 +22,11 @@ public final class EmbeddedPostgresServer {
 
 	private final EmbeddedPostgres postgres;
 
-	private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+	private final Path dataDirectory;
+
+	private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory) {
 		this.postgres = postgres;
+		this.dataDirectory = dataDirectory;
 	}
 
 	/**
@@ -46,6 +50,20 @@ public final class EmbeddedPostgresServer {
 	 * @return the running server; close it to stop the process
 	 */
 	public static EmbeddedPostgresServer start(Path directory, int port) {
+		return start(directory, port, UnaryOperator.identity());
+	}
+
+	/**
+	 * Starts a server like {@link #start(Path, int)}, letting the caller adjust zonky's
+	 * builder last, for example to send the server's output to a file or to leave stopping
+	 * to the caller instead of a shutdown hook.
+	 * @param directory where binaries are unpacked and data is kept
+	 * @param port the port, or 0 for a free one
+	 * @param customizer applied to the builder just before the server starts
+	 * @return the running server; close it to stop the process
+	 */
+	public static EmbeddedPostgresServer start(Path directory, int port,
+			UnaryOperator<EmbeddedPostgres.Builder> customizer) {
 		try {
 			Path workDir = Files.createDirectories(directory.resolve("bin"));
 			Path dataDir = Files.createDirectories(directory.resolve("data"));
@@ -58,7 +76,7 @@ public final class EmbeddedPostgresServer {
 			if (port > 0) {
 				builder.setPort(port);
 			}
-			return new EmbeddedPostgresServer(builder.start());
+			return new EmbeddedPostgresServer(customizer.apply(builder).start(), dataDir);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not start the embedded PostgreSQL under " + directory, ex);
@@ -75,6 +93,14 @@ public final class EmbeddedPostgresServer {
 	 */
 	public String jdbcUrl() {
 		return "jdbc:postgresql://127.0.0.1:" + port() + "/postgres";
+	}
+
+	/**
+	 * The server's data directory (it holds {@code postmaster.pid} while the server runs).
+	 * @return the data directory
+	 */
+	public Path dataDirectory() {
+		return this.dataDirectory;
 	}
 
 	public String superuser() {
