@@ -3,6 +3,7 @@ package io.chatapp.users.user;
 import java.net.URI;
 import java.util.UUID;
 
+import io.chatapp.servicedefaults.web.ProblemException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -70,7 +71,12 @@ class UserController {
 	}
 
 	static UUID userId(Jwt token) {
-		return UUID.fromString(token.getSubject());
+		try {
+			return UUID.fromString(token.getSubject());
+		}
+		catch (IllegalArgumentException | NullPointerException ex) {
+			throw ProblemException.unauthorized("The access token does not name a user");
+		}
 	}
 
 }
