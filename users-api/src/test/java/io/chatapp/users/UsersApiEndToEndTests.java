@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * fetch yourself over REST and over gRPC.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "spring.grpc.server.port=0", "server.address=127.0.0.1" })
+		properties = { "spring.grpc.server.port=0", "server.address=127.0.0.1", "chatapp.outbox.enabled=false" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UsersApiEndToEndTests {
 

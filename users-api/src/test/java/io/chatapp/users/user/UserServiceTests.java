@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * database-enforced uniqueness, indexed prefix search, and events recorded with their
  * change and only with it.
  */
-@SpringBootTest(properties = "spring.grpc.server.port=0")
+@SpringBootTest(properties = { "spring.grpc.server.port=0", "chatapp.outbox.enabled=false" })
 class UserServiceTests {
 
 	@DynamicPropertySource
