@@ -57,12 +57,18 @@ public final class ChatsTestSupport {
 		return server;
 	}
 
+	/** The database, and no outbox relay: most tests run without a broker. */
 	public static void register(DynamicPropertyRegistry registry) {
+		registerWithRelay(registry);
+		registry.add("chatapp.outbox.enabled", () -> "false");
+	}
+
+	/** The database, with the outbox relay publishing to {@code spring.kafka.bootstrap-servers}. */
+	public static void registerWithRelay(DynamicPropertyRegistry registry) {
 		EmbeddedPostgresServer server = database();
 		registry.add("spring.datasource.url", server::jdbcUrl);
 		registry.add("spring.datasource.username", () -> "chats_app");
 		registry.add("spring.datasource.password", () -> "chats_app_test");
-		registry.add("chatapp.outbox.enabled", () -> "false");
 	}
 
 	/** A token for the user, as users-api would issue it. */
