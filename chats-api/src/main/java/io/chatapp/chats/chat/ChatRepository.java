@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,7 +142,7 @@ public class ChatRepository {
 
 	Map<UUID, List<ChatResponses.Member>> members(Collection<UUID> chatIds) {
 		Map<UUID, List<ChatResponses.Member>> members = new LinkedHashMap<>();
-		chatIds.forEach((id) -> members.put(id, new java.util.ArrayList<>()));
+		chatIds.forEach((id) -> members.put(id, new ArrayList<>()));
 		if (chatIds.isEmpty()) {
 			return members;
 		}

@@ -82,8 +82,9 @@ class ChatService {
 				throw ProblemException.invalid("title", "a direct chat has no title");
 			}
 			String key = directKey(creator, others.iterator().next());
+			// Members of a direct chat never change, so an existing one includes the caller.
 			var existing = this.chats.findDirect(key);
-			if (existing.isPresent() && this.chats.role(existing.get(), creator).isPresent()) {
+			if (existing.isPresent()) {
 				return new Created(view(existing.get(), creator), false);
 			}
 		}

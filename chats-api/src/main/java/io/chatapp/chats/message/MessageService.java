@@ -13,6 +13,7 @@ import io.chatapp.chats.chat.ChatRepository;
 import io.chatapp.chats.chat.ChatRepository.Chat;
 import io.chatapp.chats.sync.ChatEvent;
 import io.chatapp.chats.sync.EventLog;
+import io.chatapp.servicedefaults.web.FieldProblem;
 import io.chatapp.servicedefaults.web.ProblemException;
 
 import org.springframework.dao.DuplicateKeyException;
@@ -103,7 +104,7 @@ public class MessageService {
 	private Sent original(MessageResponse existing, UUID chatId, UUID senderId) {
 		if (!existing.chatId().equals(chatId)) {
 			throw ProblemException.conflict("clientMessageId was already used for a message in another chat",
-					List.of(new io.chatapp.servicedefaults.web.FieldProblem("clientMessageId", "already used")));
+					List.of(new FieldProblem("clientMessageId", "already used")));
 		}
 		return new Sent(existing, false);
 	}

@@ -2,6 +2,7 @@ package io.chatapp.chats.users;
 
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -68,9 +69,9 @@ public class UserDirectory {
 	 */
 	public Set<UUID> unknown(Collection<UUID> ids) {
 		Set<UUID> unknown = new LinkedHashSet<>(ids);
-		java.util.List<UUID> all = java.util.List.copyOf(unknown);
+		List<UUID> all = List.copyOf(unknown);
 		for (int from = 0; from < all.size(); from += BATCH) {
-			java.util.List<UUID> batch = all.subList(from, Math.min(all.size(), from + BATCH));
+			List<UUID> batch = all.subList(from, Math.min(all.size(), from + BATCH));
 			BatchGetUsersRequest request = BatchGetUsersRequest.newBuilder()
 				.addAllUserIds(batch.stream().map(UUID::toString).toList())
 				.build();
