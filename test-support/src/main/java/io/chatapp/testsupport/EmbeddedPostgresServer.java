@@ -55,8 +55,8 @@ public final class EmbeddedPostgresServer {
 
 	/**
 	 * Starts a server like {@link #start(Path, int)}, letting the caller adjust zonky's
-	 * builder last, for example to send the server's output to a file or to leave stopping
-	 * to the caller instead of a shutdown hook.
+	 * builder last, for example to send the server's output to a file or to leave
+	 * stopping to the caller instead of a shutdown hook.
 	 * @param directory where binaries are unpacked and data is kept
 	 * @param port the port, or 0 for a free one
 	 * @param customizer applied to the builder just before the server starts
@@ -96,7 +96,8 @@ public final class EmbeddedPostgresServer {
 	}
 
 	/**
-	 * The server's data directory (it holds {@code postmaster.pid} while the server runs).
+	 * The server's data directory (it holds {@code postmaster.pid} while the server
+	 * runs).
 	 * @return the data directory
 	 */
 	public Path dataDirectory() {

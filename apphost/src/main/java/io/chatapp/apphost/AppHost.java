@@ -1,0 +1,140 @@
+package io.chatapp.apphost;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Starts the whole of ChatApp on one machine with only a JDK: a real Kafka broker, a real
+ * PostgreSQL, the migration job and every service, wired together through environment
+ * variables. Reads like eShop's AppHost {@code Program.cs}: infrastructure, then the
+ * migration job, then the services, each with its references and waits.
+ *
+ * <p>
+ * Ctrl-C stops everything (services first, then Kafka, then PostgreSQL). Settings: see
+ * {@link AppHostOptions} and the module README.
+ */
+public final class AppHost {
+
+	private AppHost() {
+	}
+
+	public static void main(String[] args) throws InterruptedException {
+		long begin = System.nanoTime();
+		DistributedApplication app;
+		try {
+			app = build(AppHostOptions.parse(args));
+		}
+		catch (AppHostException ex) {
+			System.err.println("[apphost] " + ex.getMessage());
+			System.exit(2);
+			return;
+		}
+		Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "apphost-stop"));
+		try {
+			app.start();
+		}
+		catch (AppHostException ex) {
+			System.err.println("[apphost] " + ex.getMessage());
+			app.stop();
+			System.exit(1);
+		}
+		printSummary(app, Duration.ofNanos(System.nanoTime() - begin));
+		// Everything else runs on daemon threads: the AppHost lives until Ctrl-C /
+		// SIGTERM.
+		new CountDownLatch(1).await();
+	}
+
+	/**
+	 * The ChatApp resource model.
+	 * @param options ports, data directory, external infrastructure, replicas
+	 * @return the model, not yet started
+	 */
+	public static DistributedApplication build(AppHostOptions options) {
+		DistributedApplication.Builder builder = DistributedApplication.builder(options);
+
+		// Infrastructure: a real Kafka broker and a real PostgreSQL server, run from
+		// Maven
+		// artifacts (no Docker), or existing ones when the configuration names them; the
+		// services cannot tell the difference.
+		KafkaResource kafka = options.find("kafka.bootstrap-servers")
+			.map((servers) -> builder.addExternalKafka("kafka", servers))
+			.orElseGet(() -> builder.addKafka("kafka", options.port("kafka.port", 9092),
+					options.port("kafka.controller-port", 9093)));
+
+		PostgresResource postgres = options.find("postgres.url")
+			.map((url) -> builder.addExternalPostgres("postgres", url, options.get("postgres.username", "postgres"),
+					options.get("postgres.password", "")))
+			.orElseGet(() -> builder.addPostgres("postgres", options.port("postgres.port", 55432)));
+
+		// Each service logs in with its own role, which may use only its own schema.
+		String usersDbPassword = options.get("users-db-password", environment("USERS_DB_PASSWORD", "users_app"));
+		String chatsDbPassword = options.get("chats-db-password", environment("CHATS_DB_PASSWORD", "chats_app"));
+
+		// The migration job creates the schemas and roles and applies the migrations,
+		// then
+		// exits. It is the only process that logs in as the administrator, and everything
+		// that uses the database waits for it to finish with exit code 0.
+		DistributedApplication.ProjectBuilder migration = builder
+			.addJob("db-migration", builder.jar("db-migration", "exec"))
+			.withReference(postgres.asAdministrator())
+			.withEnvironment("USERS_DB_PASSWORD", usersDbPassword)
+			.withEnvironment("CHATS_DB_PASSWORD", chatsDbPassword)
+			.waitFor(postgres);
+
+		// Services.
+		DistributedApplication.ProjectBuilder usersApi = builder.addService("users-api", builder.jar("users-api"))
+			.withHttpEndpoint(options.port("users-api.port", 5002))
+			.withEndpoint("grpc", "grpc", options.port("users-api.grpc-port", 5003), "SPRING_GRPC_SERVER_PORT")
+			.withReference(postgres.login("users_app", usersDbPassword))
+			.withReference(kafka)
+			.withReplicas(options.replicas("users-api"))
+			.waitFor(kafka)
+			.waitForCompletion(migration);
+
+		// The chats services do not wait for users-api: they fetch its JWKS and open the
+		// gRPC channel on first use, so all three start side by side.
+		String usersGrpcTarget = "static://" + usersApi.endpoint("grpc").address();
+		String usersJwks = usersApi.endpoint("http").url() + "/.well-known/jwks.json";
+
+		builder.addService("chats-api", builder.jar("chats-api"))
+			.withHttpEndpoint(options.port("chats-api.port", 5001))
+			.withReference(postgres.login("chats_app", chatsDbPassword))
+			.withReference(kafka)
+			.withEnvironment("SPRING_GRPC_CLIENT_CHANNEL_USERS_TARGET", usersGrpcTarget)
+			.withEnvironment("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI", usersJwks)
+			.withReplicas(options.replicas("chats-api"))
+			.waitFor(kafka)
+			.waitForCompletion(migration);
+
+		builder.addService("chats-worker", builder.jar("chats-worker"))
+			.withHttpEndpoint(options.port("chats-worker.port", 5004))
+			.withReference(postgres.login("chats_app", chatsDbPassword))
+			.withReference(kafka)
+			.withEnvironment("SPRING_GRPC_CLIENT_CHANNEL_USERS_TARGET", usersGrpcTarget)
+			.withReplicas(options.replicas("chats-worker"))
+			.waitFor(kafka)
+			.waitForCompletion(migration);
+
+		return builder.build();
+	}
+
+	private static String environment(String variable, String defaultValue) {
+		String value = System.getenv(variable);
+		return (value != null && !value.isBlank()) ? value : defaultValue;
+	}
+
+	private static void printSummary(DistributedApplication app, Duration elapsed) {
+		StringBuilder summary = new StringBuilder();
+		summary.append(String.format("%n[apphost] ChatApp is up in %.1f s. Data: %s. Ctrl-C stops everything.%n",
+				elapsed.toMillis() / 1000.0, app.dataDirectory()));
+		for (ResourceSnapshot resource : app.resources()) {
+			String state = resource.state().label()
+					+ ((resource.state() == ResourceState.EXITED) ? "(" + resource.exitCode() + ")" : "");
+			String where = (resource.state() == ResourceState.UNAVAILABLE) ? resource.detail()
+					: String.join(", ", resource.endpoints());
+			summary.append(String.format("[apphost]   %-14s %-16s %s%n", resource.name(), state, where));
+		}
+		System.out.print(summary);
+	}
+
+}

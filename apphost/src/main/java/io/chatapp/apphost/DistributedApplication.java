@@ -1,0 +1,723 @@
+package io.chatapp.apphost;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The resource model: every resource with its references and waits, and the control API
+ * that starts, stops and restarts them (the console, the tests and the dashboard use it).
+ *
+ * <p>
+ * Starting honours the waits: each resource starts on its own thread as soon as what it
+ * waits for is ready, so independent resources start in parallel. Stopping goes the other
+ * way: services first, then Kafka, then PostgreSQL.
+ */
+public final class DistributedApplication implements AutoCloseable {
+
+	private final AppHostOptions options;
+
+	private final List<Resource> resources;
+
+	private final PrintStream console;
+
+	private final PidFile pidFile;
+
+	private final List<Consumer<ResourceSnapshot>> listeners = new CopyOnWriteArrayList<>();
+
+	private final ExecutorService starters = Executors.newCachedThreadPool(daemon("apphost-start"));
+
+	private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("apphost-health"));
+
+	private final long created = System.nanoTime();
+
+	private volatile boolean started;
+
+	private volatile boolean stopping;
+
+	private boolean stopped;
+
+	private DistributedApplication(AppHostOptions options, List<Resource> resources) {
+		this.options = options;
+		this.resources = List.copyOf(resources);
+		this.console = options.console() ? System.out : null;
+		this.pidFile = new PidFile(options.dataDirectory().resolve("apphost.pids"));
+	}
+
+	/**
+	 * Starts describing a model.
+	 * @param options the configuration
+	 * @return a builder
+	 */
+	public static Builder builder(AppHostOptions options) {
+		return new Builder(options);
+	}
+
+	public Path dataDirectory() {
+		return this.options.dataDirectory();
+	}
+
+	/**
+	 * Every resource as it is now, in declaration order.
+	 * @return the snapshots
+	 */
+	public List<ResourceSnapshot> resources() {
+		return this.resources.stream().map(Resource::snapshot).toList();
+	}
+
+	public Optional<Resource> resource(String name) {
+		return this.resources.stream().filter((resource) -> resource.name().equals(name)).findFirst();
+	}
+
+	/**
+	 * Registers a listener for state changes (the dashboard pushes them to the browser).
+	 * @param listener called with the new snapshot, on the thread that changed the state
+	 */
+	public void addListener(Consumer<ResourceSnapshot> listener) {
+		this.listeners.add(listener);
+	}
+
+	/**
+	 * Starts every resource and returns when all that can start are ready. Leftovers of a
+	 * crashed AppHost are stopped first; with {@code --fresh} the data directory is
+	 * wiped.
+	 * @throws AppHostException when a port is taken or a resource fails to start (the
+	 * message includes the failing resource's last log lines); resources already started
+	 * keep running until {@link #stop()}
+	 */
+	public void start() {
+		synchronized (this) {
+			if (this.started) {
+				throw new IllegalStateException("Already started");
+			}
+			this.started = true;
+		}
+		prepareDataDirectory();
+		Resource.Context context = new Resource.Context(dataDirectory(), this.console, this.pidFile, this.scheduler,
+				this::stateChanged);
+		this.resources.forEach((resource) -> resource.attach(context));
+		checkPorts(this.resources.stream().filter((resource) -> resource.unavailableReason() == null).toList());
+		List<CompletableFuture<Void>> ready = new ArrayList<>();
+		for (Resource resource : this.resources) {
+			CompletableFuture<Void> future = schedule(resource);
+			if (resource.unavailableReason() == null) {
+				ready.add(future);
+			}
+		}
+		try {
+			CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get();
+		}
+		catch (ExecutionException ex) {
+			throw new AppHostException(describeFailure());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AppHostException("Interrupted while starting", ex);
+		}
+	}
+
+	/**
+	 * Starts one resource (after a stop, or one that failed), once what it waits for is
+	 * ready.
+	 * @param name the resource
+	 * @return completes when it is ready, exceptionally if it fails
+	 */
+	public CompletableFuture<Void> start(String name) {
+		Resource resource = require(name);
+		if (!resource.pids().isEmpty()) {
+			throw new AppHostException(name + " is already running");
+		}
+		checkPorts(List.of(resource));
+		return schedule(resource);
+	}
+
+	/**
+	 * Stops one resource and its process tree. Resources that use it are left running.
+	 * @param name the resource
+	 */
+	public void stop(String name) {
+		require(name).shutdown();
+	}
+
+	/**
+	 * Stops one resource and starts it again.
+	 * @param name the resource
+	 * @return completes when it is ready again
+	 */
+	public CompletableFuture<Void> restart(String name) {
+		stop(name);
+		return start(name);
+	}
+
+	/**
+	 * Stops everything: services and jobs first, then Kafka, then PostgreSQL, each with
+	 * its whole process tree. Safe to call more than once and from a shutdown hook.
+	 */
+	public void stop() {
+		synchronized (this) {
+			if (this.stopped) {
+				return;
+			}
+			this.stopped = true;
+			this.stopping = true;
+		}
+		Map<Integer, List<Resource>> tiers = new TreeMap<>(
+				this.resources.stream().collect(Collectors.groupingBy(Resource::stopTier)));
+		for (List<Resource> tier : tiers.values()) {
+			CompletableFuture<?>[] stops = tier.stream()
+				.map((resource) -> CompletableFuture.runAsync(resource::shutdown, this.starters))
+				.toArray(CompletableFuture[]::new);
+			CompletableFuture.allOf(stops).exceptionally((ex) -> null).join();
+		}
+		this.scheduler.shutdownNow();
+		this.starters.shutdownNow();
+		this.resources.stream().map(Resource::log).filter((log) -> log != null).forEach(ResourceLog::close);
+		if (this.started && this.pidFile.liveChildren().isEmpty()) {
+			this.pidFile.delete();
+		}
+	}
+
+	@Override
+	public void close() {
+		stop();
+	}
+
+	/**
+	 * The processes recorded in the pid file that are still alive; empty after a clean
+	 * stop.
+	 * @return pids
+	 */
+	public List<Long> liveRecordedProcesses() {
+		return this.pidFile.liveChildren();
+	}
+
+	private CompletableFuture<Void> schedule(Resource resource) {
+		CompletableFuture<Void> ready = resource.resetReady();
+		resource.allowStart();
+		String unavailable = resource.unavailableReason();
+		if (unavailable != null) {
+			resource.setState(ResourceState.UNAVAILABLE, unavailable);
+			ready.completeExceptionally(new DependencyFailure(resource.name() + " is not available: " + unavailable));
+			return ready;
+		}
+		this.starters.execute(() -> run(resource, ready));
+		return ready;
+	}
+
+	private void run(Resource resource, CompletableFuture<Void> ready) {
+		try {
+			List<Resource> pending = new ArrayList<>(resource.waits().stream().map(Resource.Wait::resource).toList());
+			while (!pending.isEmpty()) {
+				resource.setState(ResourceState.WAITING,
+						"for " + pending.stream().map(Resource::name).collect(Collectors.joining(", ")));
+				Resource next = pending.remove(0);
+				try {
+					next.ready().get();
+				}
+				catch (ExecutionException ex) {
+					throw new DependencyFailure(resource.name() + " did not start: " + next.name() + " "
+							+ next.state().label().toLowerCase(Locale.ROOT));
+				}
+			}
+			if (this.stopping) {
+				throw new DependencyFailure(resource.name() + " was not started: the AppHost is stopping");
+			}
+			resource.launch();
+			ready.complete(null);
+		}
+		catch (Resource.ResourceFailure ex) {
+			failed(resource, ready, ex);
+		}
+		catch (RuntimeException ex) {
+			failed(resource, ready, new Resource.ResourceFailure(resource.name() + ": " + ex, resource.log().tail(60)));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			failed(resource, ready, new DependencyFailure(resource.name() + " was interrupted"));
+		}
+	}
+
+	private void failed(Resource resource, CompletableFuture<Void> ready, Resource.ResourceFailure failure) {
+		if (!this.stopping || !(failure instanceof DependencyFailure)) {
+			ResourceState state = (resource.state() == ResourceState.EXITED) ? ResourceState.EXITED
+					: ResourceState.FAILED_TO_START;
+			resource.setState(state, failure.getMessage());
+		}
+		else {
+			resource.setState(ResourceState.NOT_STARTED, "the AppHost is stopping");
+		}
+		ready.completeExceptionally(failure);
+	}
+
+	/**
+	 * The root cause of a failed start, for a person: the first resource that failed on
+	 * its own (not because of a dependency), with its last log lines.
+	 */
+	private String describeFailure() {
+		for (Resource resource : this.resources) {
+			CompletableFuture<Void> ready = resource.ready();
+			if (ready.isCompletedExceptionally()) {
+				Throwable cause = ready.handle((ok, ex) -> ex).join();
+				if (cause instanceof Resource.ResourceFailure failure && !(failure instanceof DependencyFailure)) {
+					StringBuilder message = new StringBuilder("Start failed: " + failure.getMessage());
+					if (!failure.log().isEmpty()) {
+						message.append("\n--- last lines of ")
+							.append(resource.name())
+							.append(" (full log: ")
+							.append(dataDirectory().resolve("logs").resolve(resource.name() + ".log"))
+							.append(") ---");
+						failure.log().forEach((line) -> message.append('\n').append(line));
+					}
+					return message.toString();
+				}
+			}
+		}
+		return "Start failed: " + this.resources.stream()
+			.filter((resource) -> resource.state() == ResourceState.FAILED_TO_START)
+			.map(Resource::snapshot)
+			.map(ResourceSnapshot::toString)
+			.collect(Collectors.joining("; "));
+	}
+
+	private void prepareDataDirectory() {
+		Path data = dataDirectory();
+		try {
+			Files.createDirectories(data);
+			// Leftovers first: a fresh start must not delete files a live process still
+			// uses.
+			this.pidFile.takeOver(this::announce);
+			if (this.options.fresh()) {
+				announce("--fresh: deleting " + data);
+				try (Stream<Path> files = Files.walk(data)) {
+					files.sorted(Comparator.reverseOrder())
+						.filter((path) -> !path.equals(data) && !path.equals(this.pidFile.path()))
+						.forEach(DistributedApplication::delete);
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new AppHostException("Cannot prepare the data directory " + data, ex);
+		}
+	}
+
+	private static void delete(Path path) {
+		try {
+			Files.delete(path);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private void checkPorts(List<Resource> starting) {
+		Map<Integer, String> owners = new LinkedHashMap<>();
+		List<String> problems = new ArrayList<>();
+		for (Resource resource : starting) {
+			resource.ports().forEach((port, description) -> {
+				String previous = owners.putIfAbsent(port, description);
+				if (previous != null) {
+					problems.add("port " + port + " is configured for both " + previous + " and " + description);
+				}
+				else if (!Processes.isFree(port)) {
+					problems.add("port " + port + " (" + description + ") is already in use");
+				}
+			});
+		}
+		if (!problems.isEmpty()) {
+			throw new AppHostException("Cannot start: " + String.join("; ", problems)
+					+ ". Stop whatever uses it or choose another port (see apphost/README.md).");
+		}
+	}
+
+	private Resource require(String name) {
+		return resource(name).orElseThrow(() -> new IllegalArgumentException("No resource named " + name));
+	}
+
+	private void stateChanged(ResourceSnapshot snapshot) {
+		if (!(snapshot.state() == ResourceState.WAITING && snapshot.detail().isEmpty())) {
+			announce(snapshot.toString());
+		}
+		this.listeners.forEach((listener) -> listener.accept(snapshot));
+	}
+
+	void announce(String message) {
+		if (this.console != null) {
+			synchronized (ResourceLog.class) {
+				this.console.printf("[apphost] %5.1fs %s%n", (System.nanoTime() - this.created) / 1e9, message);
+			}
+		}
+	}
+
+	private static ThreadFactory daemon(String prefix) {
+		AtomicInteger count = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/**
+	 * A resource did not start because of another one, or because the AppHost stopped.
+	 */
+	static final class DependencyFailure extends Resource.ResourceFailure {
+
+		DependencyFailure(String message) {
+			super(message, List.of());
+		}
+
+	}
+
+	/**
+	 * Describes the model; {@link AppHost} reads top to bottom with it.
+	 */
+	public static final class Builder {
+
+		private final AppHostOptions options;
+
+		private final List<Object> declared = new ArrayList<>();
+
+		private final String version;
+
+		Builder(AppHostOptions options) {
+			this.options = options;
+			this.version = buildVersion();
+		}
+
+		public AppHostOptions options() {
+			return this.options;
+		}
+
+		/**
+		 * A real Kafka broker in a child JVM.
+		 * @param name resource name
+		 * @param port the client (bootstrap) port
+		 * @param controllerPort the KRaft controller port
+		 * @return the resource, also a reference ({@code SPRING_KAFKA_BOOTSTRAP_SERVERS})
+		 */
+		public KafkaResource addKafka(String name, int port, int controllerPort) {
+			return add(KafkaResource.embedded(name, port, controllerPort));
+		}
+
+		/**
+		 * An existing Kafka cluster; nothing is started for it.
+		 * @param name resource name
+		 * @param bootstrapServers its bootstrap servers
+		 * @return the resource
+		 */
+		public KafkaResource addExternalKafka(String name, String bootstrapServers) {
+			return add(KafkaResource.external(name, bootstrapServers));
+		}
+
+		/**
+		 * A real PostgreSQL 17 server started by the AppHost.
+		 * @param name resource name
+		 * @param port its port
+		 * @return the resource
+		 */
+		public PostgresResource addPostgres(String name, int port) {
+			return add(PostgresResource.embedded(name, port));
+		}
+
+		/**
+		 * An existing PostgreSQL server; nothing is started for it.
+		 * @param name resource name
+		 * @param jdbcUrl its JDBC URL
+		 * @param adminUser a role that may create schemas and roles
+		 * @param adminPassword that role's password
+		 * @return the resource
+		 */
+		public PostgresResource addExternalPostgres(String name, String jdbcUrl, String adminUser,
+				String adminPassword) {
+			return add(PostgresResource.external(name, jdbcUrl, adminUser, adminPassword));
+		}
+
+		/**
+		 * A long-running service: {@code java -jar} of the given jar, ready when it
+		 * answers {@code /health} with 200.
+		 * @param name resource name (also {@code OTEL_SERVICE_NAME})
+		 * @param jar its executable jar
+		 * @return a builder for its endpoints, references and waits
+		 */
+		public ProjectBuilder addService(String name, Path jar) {
+			return add(new ProjectBuilder(this, name, jar, false));
+		}
+
+		/**
+		 * A job that runs to completion: ready when it exits with code 0.
+		 * @param name resource name
+		 * @param jar its executable jar
+		 * @return a builder for its references and waits
+		 */
+		public ProjectBuilder addJob(String name, Path jar) {
+			return add(new ProjectBuilder(this, name, jar, true));
+		}
+
+		/**
+		 * A module's jar as Maven builds it in this checkout.
+		 * @param module the module, e.g. {@code users-api}
+		 * @param classifier the jar's classifier, or {@code null}
+		 * @return {@code <root>/<module>/target/<module>-<version>[-classifier].jar}
+		 */
+		public Path jar(String module, String classifier) {
+			String file = module + "-" + this.version + ((classifier != null) ? "-" + classifier : "") + ".jar";
+			return this.options.repositoryRoot().resolve(module).resolve("target").resolve(file);
+		}
+
+		public Path jar(String module) {
+			return jar(module, null);
+		}
+
+		public DistributedApplication build() {
+			List<Resource> resources = new ArrayList<>();
+			for (Object item : this.declared) {
+				if (item instanceof Resource resource) {
+					resources.add(resource);
+				}
+				else {
+					resources.addAll(((ProjectBuilder) item).instances());
+				}
+			}
+			return new DistributedApplication(this.options, resources);
+		}
+
+		private <T> T add(T item) {
+			String name = (item instanceof Resource resource) ? resource.name() : ((ProjectBuilder) item).name;
+			if (this.options.find(name + ".enabled").map("false"::equals).orElse(false)
+					&& item instanceof Resource resource) {
+				resource.disable("disabled by " + name + ".enabled=false");
+			}
+			this.declared.add(item);
+			return item;
+		}
+
+		private static String buildVersion() {
+			try (InputStream in = DistributedApplication.class.getResourceAsStream("build.properties")) {
+				Properties properties = new Properties();
+				properties.load(in);
+				return properties.getProperty("version");
+			}
+			catch (IOException | NullPointerException ex) {
+				throw new IllegalStateException("build.properties missing from the AppHost jar", ex);
+			}
+		}
+
+	}
+
+	/**
+	 * A Java project (service or job) being described; becomes one resource per replica.
+	 * Replica {@code n} (from 0) listens on each endpoint's port plus {@code 10 * n} and
+	 * is named {@code <name>-<n+1>} (the first keeps the plain name).
+	 */
+	public static final class ProjectBuilder {
+
+		private final Builder builder;
+
+		private final String name;
+
+		private final Path jar;
+
+		private final boolean job;
+
+		private final List<ProjectResource.Endpoint> endpoints = new ArrayList<>();
+
+		private final List<ConnectionReference> references = new ArrayList<>();
+
+		private final Map<String, String> environment = new LinkedHashMap<>();
+
+		private final List<Object> waits = new ArrayList<>();
+
+		private List<String> jvmArgs = JvmOptions.SERVICE;
+
+		private List<String> args = new ArrayList<>();
+
+		private int replicas = 1;
+
+		private List<ProjectResource> instances;
+
+		ProjectBuilder(Builder builder, String name, Path jar, boolean job) {
+			this.builder = builder;
+			this.name = name;
+			this.jar = jar;
+			this.job = job;
+			this.references.add(this::environment);
+			if (!job) {
+				// Dev machine: every service runs here, and each idle PostgreSQL
+				// connection is a
+				// process of its own; pools grow on demand up to the service's maximum.
+				this.environment.put("SPRING_DATASOURCE_HIKARI_MINIMUM_IDLE", "2");
+			}
+			builder.options.find("otlp.endpoint").ifPresent(this::withOtlpExporter);
+			builder.options.find(name + ".jvm-args")
+				.ifPresent((value) -> this.jvmArgs = builder.options.list(name + ".jvm-args"));
+			this.args.addAll(builder.options.list(name + ".args"));
+		}
+
+		/**
+		 * The HTTP port, passed as {@code SERVER_PORT}; {@code /health} is polled on it.
+		 * @param port the port of the first replica
+		 * @return this builder
+		 */
+		public ProjectBuilder withHttpEndpoint(int port) {
+			return withEndpoint("http", "http", port, "SERVER_PORT");
+		}
+
+		/**
+		 * Another port the service listens on.
+		 * @param endpointName e.g. {@code grpc}
+		 * @param scheme URL scheme for display
+		 * @param port the port of the first replica
+		 * @param environmentVariable the variable that sets it, e.g.
+		 * {@code SPRING_GRPC_SERVER_PORT}
+		 * @return this builder
+		 */
+		public ProjectBuilder withEndpoint(String endpointName, String scheme, int port, String environmentVariable) {
+			this.endpoints.add(new ProjectResource.Endpoint(endpointName, scheme, port, environmentVariable));
+			return this;
+		}
+
+		public ProjectBuilder withReference(ConnectionReference reference) {
+			this.references.add(reference);
+			return this;
+		}
+
+		public ProjectBuilder withEnvironment(String variable, String value) {
+			this.environment.put(variable, value);
+			return this;
+		}
+
+		public ProjectBuilder withArgs(String... arguments) {
+			this.args.addAll(0, List.of(arguments));
+			return this;
+		}
+
+		public ProjectBuilder withReplicas(int count) {
+			this.replicas = count;
+			return this;
+		}
+
+		/**
+		 * Starts only once the resource is ready.
+		 * @param resource infrastructure to wait for
+		 * @return this builder
+		 */
+		public ProjectBuilder waitFor(Resource resource) {
+			this.waits.add(resource);
+			return this;
+		}
+
+		/**
+		 * Starts only once every replica of the service is healthy.
+		 * @param service the service
+		 * @return this builder
+		 */
+		public ProjectBuilder waitFor(ProjectBuilder service) {
+			this.waits.add(service);
+			return this;
+		}
+
+		/**
+		 * Starts only once the job has exited with code 0; a failed job means this never
+		 * starts.
+		 * @param job the job
+		 * @return this builder
+		 */
+		public ProjectBuilder waitForCompletion(ProjectBuilder job) {
+			if (!job.job) {
+				throw new IllegalArgumentException(job.name + " is not a job");
+			}
+			this.waits.add(job);
+			return this;
+		}
+
+		/**
+		 * An endpoint of the first replica, for references from other services.
+		 * @param endpointName e.g. {@code http}
+		 * @return the endpoint
+		 */
+		public ProjectResource.Endpoint endpoint(String endpointName) {
+			return this.endpoints.stream()
+				.filter((endpoint) -> endpoint.name().equals(endpointName))
+				.findFirst()
+				.orElseThrow(() -> new IllegalArgumentException(this.name + " has no endpoint " + endpointName));
+		}
+
+		private Map<String, String> environment() {
+			return this.environment;
+		}
+
+		/**
+		 * Telemetry goes to the dashboard's OTLP receiver when one is configured; with
+		 * none, no endpoint is set and the services export nothing (instead of retrying a
+		 * dead address every second).
+		 */
+		private void withOtlpExporter(String endpoint) {
+			this.environment.put("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint);
+			this.environment.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+			// One-second export intervals: the dashboard should show what just happened.
+			this.environment.put("OTEL_METRIC_EXPORT_INTERVAL", "1000");
+			this.environment.put("OTEL_BSP_SCHEDULE_DELAY", "1000");
+			this.environment.put("OTEL_BLRP_SCHEDULE_DELAY", "1000");
+		}
+
+		List<ProjectResource> instances() {
+			if (this.instances == null) {
+				String disabled = this.builder.options.find(this.name + ".enabled")
+					.filter("false"::equals)
+					.map((value) -> "disabled by " + this.name + ".enabled=false")
+					.orElse(null);
+				this.instances = new ArrayList<>();
+				for (int replica = 0; replica < this.replicas; replica++) {
+					int offset = 10 * replica;
+					List<ProjectResource.Endpoint> shifted = this.endpoints.stream()
+						.map((endpoint) -> new ProjectResource.Endpoint(endpoint.name(), endpoint.scheme(),
+								endpoint.port() + offset, endpoint.environmentVariable()))
+						.toList();
+					String instanceName = (replica == 0) ? this.name : this.name + "-" + (replica + 1);
+					ProjectResource instance = new ProjectResource(instanceName, this.name, this.jar, this.job, shifted,
+							this.references, this.jvmArgs, this.args,
+							Duration.ofSeconds(Long.parseLong(this.builder.options.get("startup-timeout", "180"))));
+					if (disabled != null) {
+						instance.disable(disabled);
+					}
+					for (Object wait : this.waits) {
+						if (wait instanceof Resource resource) {
+							instance.addWait(resource);
+						}
+						else {
+							((ProjectBuilder) wait).instances().forEach(instance::addWait);
+						}
+					}
+					this.instances.add(instance);
+				}
+			}
+			return this.instances;
+		}
+
+	}
+
+}

@@ -1,0 +1,313 @@
+package io.chatapp.apphost;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One instance of a Java project run as a child JVM from its jar ({@code java -jar}): a
+ * long-running service (ready when {@code GET /health} answers 200) or a job (ready when
+ * it exits with code 0).
+ */
+public final class ProjectResource extends Resource {
+
+	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+	private static final Duration STARTING_POLL = Duration.ofMillis(250);
+
+	private static final Duration RUNNING_POLL = Duration.ofSeconds(2);
+
+	private final String serviceName;
+
+	private final Path jar;
+
+	private final boolean job;
+
+	private final List<Endpoint> endpoints;
+
+	private final List<ConnectionReference> references;
+
+	private final List<String> jvmArgs;
+
+	private final List<String> args;
+
+	private final Duration startupTimeout;
+
+	private Process process;
+
+	private boolean stopRequested;
+
+	private ScheduledFuture<?> monitor;
+
+	ProjectResource(String name, String serviceName, Path jar, boolean job, List<Endpoint> endpoints,
+			List<ConnectionReference> references, List<String> jvmArgs, List<String> args, Duration startupTimeout) {
+		super(name);
+		this.serviceName = serviceName;
+		this.jar = jar;
+		this.job = job;
+		this.endpoints = List.copyOf(endpoints);
+		this.references = List.copyOf(references);
+		this.jvmArgs = List.copyOf(jvmArgs);
+		this.args = List.copyOf(args);
+		this.startupTimeout = startupTimeout;
+	}
+
+	@Override
+	public String type() {
+		return this.job ? "job" : "service";
+	}
+
+	@Override
+	int stopTier() {
+		return 0;
+	}
+
+	public Path jar() {
+		return this.jar;
+	}
+
+	/**
+	 * An endpoint of this instance.
+	 * @param name the endpoint name, e.g. {@code http} or {@code grpc}
+	 * @return the endpoint
+	 */
+	public Endpoint endpoint(String name) {
+		return this.endpoints.stream()
+			.filter((endpoint) -> endpoint.name().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException(name() + " has no endpoint " + name));
+	}
+
+	@Override
+	Map<Integer, String> ports() {
+		Map<Integer, String> ports = new LinkedHashMap<>();
+		this.endpoints.forEach((endpoint) -> ports.put(endpoint.port(), name() + " " + endpoint.name()));
+		return ports;
+	}
+
+	@Override
+	String unavailableReason() {
+		String disabled = super.unavailableReason();
+		if (disabled != null) {
+			return disabled;
+		}
+		return Files.isRegularFile(this.jar) ? null
+				: "jar not built: " + this.jar + " (build it with ./mvnw install -DskipTests)";
+	}
+
+	@Override
+	public List<String> endpoints() {
+		return this.endpoints.stream().map(Endpoint::url).toList();
+	}
+
+	@Override
+	synchronized List<Long> pids() {
+		return (this.process != null && this.process.isAlive()) ? List.of(this.process.pid()) : List.of();
+	}
+
+	@Override
+	synchronized void allowStart() {
+		this.stopRequested = false;
+	}
+
+	@Override
+	void launch() {
+		Processes.Child child;
+		Process started;
+		synchronized (this) {
+			if (this.stopRequested) {
+				throw new ResourceFailure(name() + " was stopped before it started", List.of());
+			}
+			setExitCode(null);
+			child = Processes.start(command(), environment(), workingDirectory(), log());
+			started = child.process();
+			this.process = started;
+			context().pidFile().add(name(), started.toHandle());
+		}
+		started.onExit().thenAccept(this::exited);
+		if (this.job) {
+			setState(ResourceState.RUNNING, "pid " + started.pid());
+			int code = waitFor(started);
+			child.awaitOutput();
+			if (code != 0) {
+				throw new ResourceFailure(name() + " exited with code " + code, log().tail(60));
+			}
+			return;
+		}
+		setState(ResourceState.STARTING, "pid " + started.pid() + ", waiting for " + healthUrl());
+		long deadline = System.nanoTime() + this.startupTimeout.toNanos();
+		while (true) {
+			if (!started.isAlive()) {
+				child.awaitOutput();
+				throw new ResourceFailure(name() + " exited with code " + waitFor(started) + " while starting",
+						log().tail(60));
+			}
+			HealthCheck check = checkHealth();
+			if (check.healthy()) {
+				break;
+			}
+			if (System.nanoTime() > deadline) {
+				shutdown();
+				throw new ResourceFailure(name() + " was not healthy within " + this.startupTimeout.toSeconds()
+						+ " s (last check: " + check.detail() + ")", log().tail(60));
+			}
+			Processes.sleep(STARTING_POLL);
+		}
+		synchronized (this) {
+			if (this.stopRequested) {
+				return;
+			}
+			setState(ResourceState.HEALTHY, String.join(", ", endpoints()));
+			this.monitor = context().scheduler()
+				.scheduleWithFixedDelay(this::monitorHealth, RUNNING_POLL.toMillis(), RUNNING_POLL.toMillis(),
+						TimeUnit.MILLISECONDS);
+		}
+	}
+
+	@Override
+	void shutdown() {
+		Process running;
+		synchronized (this) {
+			this.stopRequested = true;
+			if (this.monitor != null) {
+				this.monitor.cancel(false);
+				this.monitor = null;
+			}
+			running = this.process;
+		}
+		if (running != null && running.isAlive()) {
+			setState(ResourceState.STOPPING, "pid " + running.pid());
+			Processes.stopTree(running.toHandle(), Duration.ofSeconds(20));
+			exited(running);
+		}
+	}
+
+	private synchronized void exited(Process exited) {
+		if (exited != this.process) {
+			return;
+		}
+		int code = waitFor(exited);
+		context().pidFile().remove(exited.toHandle());
+		if (this.monitor != null) {
+			this.monitor.cancel(false);
+			this.monitor = null;
+		}
+		setExitCode(code);
+		String detail = this.stopRequested ? "stopped" : (this.job && code == 0) ? "finished" : "exit code " + code;
+		setState(ResourceState.EXITED, detail);
+	}
+
+	private void monitorHealth() {
+		Process running = this.process;
+		if (running == null || !running.isAlive() || this.stopRequested) {
+			return;
+		}
+		HealthCheck check = checkHealth();
+		synchronized (this) {
+			if (!this.stopRequested && running.isAlive()) {
+				if (check.healthy()) {
+					setState(ResourceState.HEALTHY, String.join(", ", endpoints()));
+				}
+				else {
+					setState(ResourceState.UNHEALTHY, check.detail());
+				}
+			}
+		}
+	}
+
+	private HealthCheck checkHealth() {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(healthUrl())).timeout(Duration.ofSeconds(2)).build();
+		try {
+			HttpResponse<Void> response = HTTP.send(request, HttpResponse.BodyHandlers.discarding());
+			return new HealthCheck(response.statusCode() == 200, healthUrl() + " answered " + response.statusCode());
+		}
+		catch (IOException ex) {
+			return new HealthCheck(false, healthUrl() + ": " + ex.getClass().getSimpleName());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return new HealthCheck(false, "interrupted");
+		}
+	}
+
+	private String healthUrl() {
+		return endpoint("http").url() + "/health";
+	}
+
+	private List<String> command() {
+		List<String> command = new ArrayList<>();
+		command.add(Processes.javaLauncher());
+		command.addAll(this.jvmArgs);
+		command.addAll(JvmOptions.classDataSharing(this.jar, context().directoryOf("cds").resolve(name())));
+		command.add("-jar");
+		command.add(this.jar.toAbsolutePath().toString());
+		command.addAll(this.args);
+		return command;
+	}
+
+	private Map<String, String> environment() {
+		Map<String, String> env = new LinkedHashMap<>();
+		for (Endpoint endpoint : this.endpoints) {
+			env.put(endpoint.environmentVariable(), Integer.toString(endpoint.port()));
+		}
+		this.references.forEach((reference) -> env.putAll(reference.environment()));
+		env.put("OTEL_SERVICE_NAME", this.serviceName);
+		env.put("OTEL_RESOURCE_ATTRIBUTES", "service.instance.id=" + name());
+		return env;
+	}
+
+	private Path workingDirectory() {
+		Path directory = context().directoryOf(name());
+		try {
+			return Files.createDirectories(directory);
+		}
+		catch (IOException ex) {
+			throw new AppHostException("Cannot create " + directory, ex);
+		}
+	}
+
+	private static int waitFor(Process process) {
+		try {
+			return process.waitFor();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return -1;
+		}
+	}
+
+	private record HealthCheck(boolean healthy, String detail) {
+	}
+
+	/**
+	 * A port the instance listens on, and the environment variable that tells it so.
+	 *
+	 * @param name endpoint name, e.g. {@code http} or {@code grpc}
+	 * @param scheme URL scheme for display and references
+	 * @param port the port on 127.0.0.1
+	 * @param environmentVariable e.g. {@code SERVER_PORT}
+	 */
+	public record Endpoint(String name, String scheme, int port, String environmentVariable) {
+
+		public String url() {
+			return this.scheme + "://" + address();
+		}
+
+		public String address() {
+			return "127.0.0.1:" + this.port;
+		}
+
+	}
+
+}

@@ -1,0 +1,91 @@
+package io.chatapp.apphost;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Options for models started by tests: free ports instead of the contract's (the
+ * developer's own AppHost or other test suites may hold those), a data directory under
+ * {@code target/}, and no console output (every resource's log is still written to
+ * {@code <data dir>/logs}).
+ */
+final class TestModels {
+
+	private static final Set<Integer> handedOut = new HashSet<>();
+
+	private TestModels() {
+	}
+
+	static Map<String, String> options(String name) {
+		Map<String, String> options = new LinkedHashMap<>();
+		options.put("data-dir", Path.of("target", "apphost-tests", name).toAbsolutePath().toString());
+		options.put("fresh", "true");
+		options.put("console", "false");
+		options.put("startup-timeout", "120");
+		for (String key : List.of("kafka.port", "kafka.controller-port", "postgres.port", "users-api.port",
+				"users-api.grpc-port", "chats-api.port", "chats-worker.port")) {
+			options.put(key, Integer.toString(freePort()));
+		}
+		// Extra settings from the build, e.g.
+		// -Dapphost.test.options="chats-api.enabled=false".
+		String extra = System.getProperty("apphost.test.options", "");
+		for (String setting : extra.trim().split("\\s+")) {
+			String[] pair = setting.split("=", 2);
+			if (pair.length == 2) {
+				options.put(pair[0], pair[1]);
+			}
+		}
+		return options;
+	}
+
+	static boolean jarExists(String module) {
+		return Files.isRegularFile(jar(module));
+	}
+
+	static Path jar(String module) {
+		return Path.of("..", module, "target", module + "-0.1.0-SNAPSHOT.jar");
+	}
+
+	/**
+	 * A port free now and not handed out before in this JVM. Ports shift by 10 per
+	 * replica, so only ports below 60000 are used.
+	 */
+	static synchronized int freePort() {
+		List<ServerSocket> held = new ArrayList<>();
+		try {
+			while (true) {
+				ServerSocket socket = new ServerSocket(0);
+				held.add(socket);
+				int port = socket.getLocalPort();
+				if (port < 60000 && handedOut.add(port)) {
+					return port;
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		finally {
+			held.forEach(TestModels::close);
+		}
+	}
+
+	private static void close(ServerSocket socket) {
+		try {
+			socket.close();
+		}
+		catch (IOException ex) {
+			// Only a probe.
+		}
+	}
+
+}
