@@ -20,8 +20,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
@@ -37,9 +35,9 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.util.StringUtils;
 
 /**
- * The outbox relay of a service, its topics and a Kafka health check, for every service
- * with a DataSource and Kafka. Turned off with {@code chatapp.outbox.enabled=false};
- * every bean gives way to one the service defines.
+ * The outbox relay of a service and its topics, for every service with a DataSource and
+ * Kafka. Turned off with {@code chatapp.outbox.enabled=false}; every bean gives way to
+ * one the service defines. The Kafka health check comes from the service defaults.
  */
 @AutoConfiguration(after = { DataSourceAutoConfiguration.class, KafkaAutoConfiguration.class })
 @ConditionalOnClass({ KafkaTemplate.class, DataSource.class })
@@ -106,23 +104,6 @@ public class OutboxRelayAutoConfiguration {
 			properties.put(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG, SslBundleSslEngineFactory.class);
 			properties.put(SslBundle.class.getName(), connection.getSslBundle());
 		}
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(AbstractHealthIndicator.class)
-	@ConditionalOnEnabledHealthIndicator("kafka")
-	static class KafkaHealthConfiguration {
-
-		/** Named {@code kafka} in the health endpoint. */
-		@Bean
-		@ConditionalOnMissingBean(name = "kafkaHealthIndicator")
-		KafkaHealthIndicator kafkaHealthIndicator(KafkaProperties kafkaProperties,
-				KafkaConnectionDetails connectionDetails) {
-			Map<String, Object> admin = kafkaProperties.buildAdminProperties();
-			applyConnectionDetails(admin, connectionDetails.getAdmin());
-			return new KafkaHealthIndicator(admin);
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -11,7 +11,7 @@ import org.springframework.util.Assert;
 /**
  * Configuration of the outbox relay.
  *
- * @param enabled whether the relay, its topics and the Kafka health check are set up
+ * @param enabled whether the relay and its topics are set up
  * @param pollInterval wait between polls when the outbox is empty; a full batch is
  * followed by the next one at once
  * @param batchSize rows published per round trip (sent together, then marked in one

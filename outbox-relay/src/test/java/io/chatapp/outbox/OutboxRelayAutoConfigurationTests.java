@@ -2,7 +2,6 @@ package io.chatapp.outbox;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -12,8 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -44,10 +41,7 @@ class OutboxRelayAutoConfigurationTests {
 	@Test
 	void registersNothingWhenDisabled() {
 		this.service.withPropertyValues("chatapp.outbox.enabled=false").run((context) -> {
-			assertThat(context).hasNotFailed()
-				.doesNotHaveBean(OutboxRelay.class)
-				.doesNotHaveBean("kafkaHealthIndicator")
-				.doesNotHaveBean("outboxTopics");
+			assertThat(context).hasNotFailed().doesNotHaveBean(OutboxRelay.class).doesNotHaveBean("outboxTopics");
 		});
 	}
 
@@ -77,14 +71,8 @@ class OutboxRelayAutoConfigurationTests {
 	}
 
 	@Test
-	void reportsKafkaDownWithinSecondsWhenNoBrokerAnswers() {
-		this.service.run((context) -> {
-			HealthIndicator kafka = context.getBean("kafkaHealthIndicator", HealthIndicator.class);
-			long started = System.nanoTime();
-			assertThat(kafka.health().getStatus()).isEqualTo(Status.DOWN);
-			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
-			assertThat(context.getBean(OutboxRelay.class).isRunning()).isTrue();
-		});
+	void startsTheRelayWhenNoBrokerAnswers() {
+		this.service.run((context) -> assertThat(context.getBean(OutboxRelay.class).isRunning()).isTrue());
 	}
 
 	@Test

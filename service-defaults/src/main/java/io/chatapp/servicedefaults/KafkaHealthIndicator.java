@@ -1,4 +1,4 @@
-package io.chatapp.outbox;
+package io.chatapp.servicedefaults;
 
 import java.time.Duration;
 import java.util.Map;

@@ -61,7 +61,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * part, exactly as in a service.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "chatapp.web.public-paths=GET /public/**, /open", "spring.application.name=web-defaults-test" })
+		properties = { "chatapp.web.public-paths=GET /public/**, /open", "spring.application.name=web-defaults-test",
+				// Kafka is on the test classpath only for the Kafka health tests.
+				"spring.autoconfigure.exclude=org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration" })
 class WebApiDefaultsTests {
 
 	private static final String SECRET = "s3cret-internal-detail";
