@@ -39,8 +39,7 @@ public final class AppHost {
 			System.exit(1);
 		}
 		printSummary(app, Duration.ofNanos(System.nanoTime() - begin));
-		// Everything else runs on daemon threads: the AppHost lives until Ctrl-C /
-		// SIGTERM.
+		// Everything else runs on daemon threads: the AppHost lives until Ctrl-C or SIGTERM.
 		new CountDownLatch(1).await();
 	}
 
@@ -52,8 +51,7 @@ public final class AppHost {
 	public static DistributedApplication build(AppHostOptions options) {
 		DistributedApplication.Builder builder = DistributedApplication.builder(options);
 
-		// Infrastructure: a real Kafka broker and a real PostgreSQL server, run from
-		// Maven
+		// Infrastructure: a real Kafka broker and a real PostgreSQL server, run from Maven
 		// artifacts (no Docker), or existing ones when the configuration names them; the
 		// services cannot tell the difference.
 		KafkaResource kafka = options.find("kafka.bootstrap-servers")
@@ -70,8 +68,7 @@ public final class AppHost {
 		String usersDbPassword = options.get("users-db-password", environment("USERS_DB_PASSWORD", "users_app"));
 		String chatsDbPassword = options.get("chats-db-password", environment("CHATS_DB_PASSWORD", "chats_app"));
 
-		// The migration job creates the schemas and roles and applies the migrations,
-		// then
+		// The migration job creates the schemas and roles, applies the migrations and
 		// exits. It is the only process that logs in as the administrator, and everything
 		// that uses the database waits for it to finish with exit code 0.
 		DistributedApplication.ProjectBuilder migration = builder

@@ -175,8 +175,7 @@ public final class KafkaResource extends Resource implements ConnectionReference
 		server.setProperty("transaction.state.log.min.isr", "1");
 		server.setProperty("share.coordinator.state.topic.replication.factor", "1");
 		server.setProperty("share.coordinator.state.topic.min.isr", "1");
-		// Fewer consumer-offsets partitions: a faster first group join and fewer files on
-		// a
+		// Fewer consumer-offsets partitions: a faster first group join and fewer files on a
 		// dev machine.
 		server.setProperty("offsets.topic.num.partitions", "5");
 		// Consumers join at once instead of waiting 3 s for more members to arrive.

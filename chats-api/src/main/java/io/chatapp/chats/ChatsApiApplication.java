@@ -11,8 +11,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * chats-api: chats, members, messages, read markers, search, notifications and sync
- * (port 5001). Tokens are verified locally against users-api's JWKS; member ids are checked
+ * chats-api: chats, members, messages, read markers, search, notifications and sync (port
+ * 5001). Tokens are verified locally against users-api's JWKS; member ids are checked
  * with users-api over gRPC.
  */
 @SpringBootApplication

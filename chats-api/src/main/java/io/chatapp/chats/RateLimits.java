@@ -11,9 +11,9 @@ import io.chatapp.servicedefaults.web.ProblemException;
 import org.springframework.stereotype.Component;
 
 /**
- * Per-user limits on sends and chat creation: a token bucket per user and action, refilled
- * continuously, so bursts are allowed up to the per-minute limit. Counted per instance;
- * with N instances behind a balancer a user gets up to N times the limit.
+ * Per-user limits on sends and chat creation: a token bucket per user and action,
+ * refilled continuously, so bursts are allowed up to the per-minute limit. Counted per
+ * instance; with N instances behind a balancer a user gets up to N times the limit.
  */
 @Component
 public class RateLimits {
@@ -57,8 +57,8 @@ public class RateLimits {
 		}
 		Duration wait = this.buckets.computeIfAbsent(key, (k) -> new Bucket(perMinute, now)).take(now, perMinute);
 		if (!wait.isZero()) {
-			throw ProblemException.tooManyRequests(
-					"Too many " + what + ": at most " + perMinute + " per minute; try again later", wait);
+			throw ProblemException
+				.tooManyRequests("Too many " + what + ": at most " + perMinute + " per minute; try again later", wait);
 		}
 	}
 

@@ -35,9 +35,9 @@ import static org.mockito.ArgumentMatchers.anyCollection;
 import static org.mockito.BDDMockito.given;
 
 /**
- * chats-api with its outbox relay on a real Kafka broker: a chat's events can be read from
- * {@code chat.events} with an ordinary Kafka client, keyed by chat id, in the chat's order,
- * as CloudEvents that continue the request's trace.
+ * chats-api with its outbox relay on a real Kafka broker: a chat's events can be read
+ * from {@code chat.events} with an ordinary Kafka client, keyed by chat id, in the chat's
+ * order, as CloudEvents that continue the request's trace.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "logging.level.org.apache.kafka=WARN", "logging.level.kafka=WARN" })
@@ -114,7 +114,8 @@ class ChatEventsPublishingTests {
 			Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
 			List<ConsumerRecord<String, String>> found = new ArrayList<>();
 			long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-			while (partitions.stream().anyMatch((p) -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+			while (partitions.stream().anyMatch((p) -> consumer.position(p) < end.get(p))
+					&& System.nanoTime() < deadline) {
 				consumer.poll(Duration.ofMillis(200)).forEach((record) -> {
 					if (key.equals(record.key())) {
 						found.add(record);

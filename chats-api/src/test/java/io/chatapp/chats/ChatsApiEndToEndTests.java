@@ -30,8 +30,8 @@ import static org.mockito.ArgumentMatchers.anyCollection;
 import static org.mockito.BDDMockito.given;
 
 /**
- * The Chats part of the contract over HTTP, on a real server and a real PostgreSQL. Only the
- * users-api lookup is replaced (it has its own tests against a gRPC server).
+ * The Chats part of the contract over HTTP, on a real server and a real PostgreSQL. Only
+ * the users-api lookup is replaced (it has its own tests against a gRPC server).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "chatapp.chats.chat-creations-per-minute=1000" })
@@ -95,13 +95,17 @@ class ChatsApiEndToEndTests {
 	@Test
 	void directChatRulesAreValidated() {
 		assertThat(problemFields(call(this.alice, HttpMethod.POST, "/api/chats",
-				Map.of("type", "direct", "memberIds", List.of(this.alice))))).containsExactly("memberIds");
+				Map.of("type", "direct", "memberIds", List.of(this.alice)))))
+			.containsExactly("memberIds");
 		assertThat(problemFields(call(this.alice, HttpMethod.POST, "/api/chats",
-				Map.of("type", "direct", "memberIds", List.of(this.bob, this.carol))))).containsExactly("memberIds");
+				Map.of("type", "direct", "memberIds", List.of(this.bob, this.carol)))))
+			.containsExactly("memberIds");
+		assertThat(problemFields(
+				call(this.alice, HttpMethod.POST, "/api/chats", Map.of("type", "channel", "memberIds", List.of()))))
+			.containsExactly("type");
 		assertThat(problemFields(call(this.alice, HttpMethod.POST, "/api/chats",
-				Map.of("type", "channel", "memberIds", List.of())))).containsExactly("type");
-		assertThat(problemFields(call(this.alice, HttpMethod.POST, "/api/chats",
-				Map.of("type", "group", "memberIds", List.of("not-a-uuid"))))).containsExactly("memberIds[0]");
+				Map.of("type", "group", "memberIds", List.of("not-a-uuid")))))
+			.containsExactly("memberIds[0]");
 	}
 
 	@Test
@@ -120,8 +124,8 @@ class ChatsApiEndToEndTests {
 		given(this.users.unknown(anyCollection()))
 			.willThrow(ProblemException.serviceUnavailable("The users service is unavailable"));
 		assertThat(call(this.alice, HttpMethod.POST, "/api/chats",
-				Map.of("type", "group", "memberIds", List.of(this.carol))).getStatusCode())
-			.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+				Map.of("type", "group", "memberIds", List.of(this.carol)))
+			.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 		assertThat(send(this.bob, chatId, "still works").getStatusCode()).isEqualTo(HttpStatus.CREATED);
 	}
 
@@ -136,7 +140,9 @@ class ChatsApiEndToEndTests {
 		send(this.bob, chatId, "hi alice");
 
 		Map<String, Object> bobsView = call(this.bob, HttpMethod.GET, "/api/chats/" + chatId, null).getBody();
-		assertThat(bobsView).containsEntry("lastSeq", 6).containsEntry("unreadCount", 0).containsEntry("readSeq", 6)
+		assertThat(bobsView).containsEntry("lastSeq", 6)
+			.containsEntry("unreadCount", 0)
+			.containsEntry("readSeq", 6)
 			.as("sending reads everything up to one's own message");
 		Map<String, Object> alicesView = call(this.alice, HttpMethod.GET, "/api/chats/" + chatId, null).getBody();
 		assertThat(alicesView).containsEntry("unreadCount", 1).containsEntry("readSeq", 5);
@@ -151,8 +157,7 @@ class ChatsApiEndToEndTests {
 			.getBody();
 		assertThat(seqs(older)).containsExactly(4L, 3L, 2L, 1L);
 		assertThat(older).containsEntry("hasMore", false);
-		Map<String, Object> after = call(this.bob, HttpMethod.GET, "/api/chats/" + chatId + "/messages?after=4",
-				null)
+		Map<String, Object> after = call(this.bob, HttpMethod.GET, "/api/chats/" + chatId + "/messages?after=4", null)
 			.getBody();
 		assertThat(seqs(after)).containsExactly(5L, 6L);
 
@@ -162,8 +167,9 @@ class ChatsApiEndToEndTests {
 		ResponseEntity<Map<String, Object>> backwards = call(this.alice, HttpMethod.POST,
 				"/api/chats/" + chatId + "/read", Map.of("seq", 2));
 		assertThat(backwards.getBody()).as("read markers never move backwards").containsEntry("readSeq", 6);
-		assertThat(call(this.alice, HttpMethod.POST, "/api/chats/" + chatId + "/read", Map.of("seq", 99))
-			.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(
+				call(this.alice, HttpMethod.POST, "/api/chats/" + chatId + "/read", Map.of("seq", 99)).getStatusCode())
+			.isEqualTo(HttpStatus.BAD_REQUEST);
 	}
 
 	@Test
@@ -191,14 +197,15 @@ class ChatsApiEndToEndTests {
 			.isEqualTo(HttpStatus.NOT_FOUND);
 		assertThat(call(this.alice, HttpMethod.GET, "/api/chats/" + chatId + "/messages/abc", null).getStatusCode())
 			.isIn(HttpStatus.BAD_REQUEST, HttpStatus.METHOD_NOT_ALLOWED);
-		assertThat(call(this.alice, HttpMethod.PATCH, "/api/chats/" + chatId + "/messages/abc",
-				Map.of("content", "x")).getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
-		assertThat(call(this.alice, HttpMethod.PATCH, "/api/chats/" + chatId + "/messages/0",
-				Map.of("content", "x")).getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(call(this.alice, HttpMethod.PATCH, "/api/chats/" + chatId + "/messages/abc", Map.of("content", "x"))
+			.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(call(this.alice, HttpMethod.PATCH, "/api/chats/" + chatId + "/messages/0", Map.of("content", "x"))
+			.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
 		assertThat(call(this.alice, HttpMethod.GET, "/api/chats/" + chatId + "/messages?before=1&after=1", null)
 			.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
-		assertThat(call(this.alice, HttpMethod.GET, "/api/chats/" + chatId + "/messages?limit=201", null)
-			.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(
+				call(this.alice, HttpMethod.GET, "/api/chats/" + chatId + "/messages?limit=201", null).getStatusCode())
+			.isEqualTo(HttpStatus.BAD_REQUEST);
 		Long stored = this.jdbc.sql("SELECT count(*) FROM messages WHERE chat_id = CAST(:c AS uuid)")
 			.param("c", chatId)
 			.query(Long.class)
@@ -210,8 +217,10 @@ class ChatsApiEndToEndTests {
 	void editAndDeleteFollowOwnershipAndAdminRules() {
 		String chatId = group(this.alice, this.bob, this.carol);
 		send(this.bob, chatId, "bob's message");
-		assertThat(call(this.carol, HttpMethod.PATCH, "/api/chats/" + chatId + "/messages/1",
-				Map.of("content", "hijack")).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+		assertThat(
+				call(this.carol, HttpMethod.PATCH, "/api/chats/" + chatId + "/messages/1", Map.of("content", "hijack"))
+					.getStatusCode())
+			.isEqualTo(HttpStatus.FORBIDDEN);
 		ResponseEntity<Map<String, Object>> edited = call(this.bob, HttpMethod.PATCH,
 				"/api/chats/" + chatId + "/messages/1", Map.of("content", "bob's edited message"));
 		assertThat(edited.getStatusCode()).isEqualTo(HttpStatus.OK);
@@ -259,7 +268,8 @@ class ChatsApiEndToEndTests {
 	void membersAreAddedByAdminsAndLeaveByThemselves() {
 		String chatId = group(this.alice, this.bob);
 		assertThat(call(this.bob, HttpMethod.POST, "/api/chats/" + chatId + "/members",
-				Map.of("userIds", List.of(this.carol))).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+				Map.of("userIds", List.of(this.carol)))
+			.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
 		ResponseEntity<Map<String, Object>> added = call(this.alice, HttpMethod.POST,
 				"/api/chats/" + chatId + "/members", Map.of("userIds", List.of(this.carol)));
 		assertThat(added.getStatusCode()).isEqualTo(HttpStatus.OK);
@@ -349,17 +359,14 @@ class ChatsApiEndToEndTests {
 		assertThat((List<Map<String, Object>>) list.get("items")).extracting((n) -> n.get("id"))
 			.containsExactly(id.toString());
 		assertThat(call(this.alice, HttpMethod.POST, "/api/notifications/read", Map.of("ids", List.of(id)))
-			.getStatusCode()).as("someone else's ids are ignored")
-			.isEqualTo(HttpStatus.NO_CONTENT);
-		assertThat((List<?>) call(this.bob, HttpMethod.GET, "/api/notifications?unreadOnly=true", null)
-			.getBody()
+			.getStatusCode()).as("someone else's ids are ignored").isEqualTo(HttpStatus.NO_CONTENT);
+		assertThat((List<?>) call(this.bob, HttpMethod.GET, "/api/notifications?unreadOnly=true", null).getBody()
 			.get("items")).hasSize(1);
 		call(this.bob, HttpMethod.POST, "/api/notifications/read", Map.of("ids", List.of(id)));
-		assertThat((List<?>) call(this.bob, HttpMethod.GET, "/api/notifications?unreadOnly=true", null)
-			.getBody()
+		assertThat((List<?>) call(this.bob, HttpMethod.GET, "/api/notifications?unreadOnly=true", null).getBody()
 			.get("items")).isEmpty();
-		assertThat(call(this.bob, HttpMethod.POST, "/api/notifications/read", Map.of("ids", List.of()))
-			.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(call(this.bob, HttpMethod.POST, "/api/notifications/read", Map.of("ids", List.of())).getStatusCode())
+			.isEqualTo(HttpStatus.BAD_REQUEST);
 	}
 
 	@Test

@@ -26,8 +26,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * What chats-api tests run against: the JVM's real embedded PostgreSQL migrated by the
- * db-migration job's code and reached as {@code chats_app}, and tokens signed by a test key
- * the way users-api signs them.
+ * db-migration job's code and reached as {@code chats_app}, and tokens signed by a test
+ * key the way users-api signs them.
  */
 public final class ChatsTestSupport {
 
@@ -63,7 +63,10 @@ public final class ChatsTestSupport {
 		registry.add("chatapp.outbox.enabled", () -> "false");
 	}
 
-	/** The database, with the outbox relay publishing to {@code spring.kafka.bootstrap-servers}. */
+	/**
+	 * The database, with the outbox relay publishing to
+	 * {@code spring.kafka.bootstrap-servers}.
+	 */
 	public static void registerWithRelay(DynamicPropertyRegistry registry) {
 		EmbeddedPostgresServer server = database();
 		registry.add("spring.datasource.url", server::jdbcUrl);
@@ -82,8 +85,8 @@ public final class ChatsTestSupport {
 			.issuedAt(now)
 			.expiresAt(now.plusSeconds(3600))
 			.build();
-		return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).keyId("test").build(),
-				claims))
+		return encoder
+			.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).keyId("test").build(), claims))
 			.getTokenValue();
 	}
 

@@ -23,7 +23,8 @@ public final class OpenApiContract {
 	}
 
 	/**
-	 * The operations the document at {@code /v3/api-docs} lists, as {@code "METHOD /path"}.
+	 * The operations the document at {@code /v3/api-docs} lists, as
+	 * {@code "METHOD /path"}.
 	 * @param baseUrl the service's base URL
 	 * @return the documented operations
 	 */
@@ -41,7 +42,9 @@ public final class OpenApiContract {
 			}
 			Set<String> operations = new TreeSet<>();
 			for (Map.Entry<String, JsonNode> path : document.path("paths").properties()) {
-				path.getValue().propertyNames().forEach((method) -> operations.add(method.toUpperCase() + " " + path.getKey()));
+				path.getValue()
+					.propertyNames()
+					.forEach((method) -> operations.add(method.toUpperCase() + " " + path.getKey()));
 			}
 			return operations;
 		}

@@ -75,8 +75,8 @@ public class ChatRepository {
 	}
 
 	/**
-	 * Locks a chat's row for the rest of the transaction: every change to a chat takes this
-	 * lock first, which orders the chat's changes, seqs and events.
+	 * Locks a chat's row for the rest of the transaction: every change to a chat takes
+	 * this lock first, which orders the chat's changes, seqs and events.
 	 * @param chatId the chat
 	 * @return the chat as locked
 	 */
@@ -96,11 +96,7 @@ public class ChatRepository {
 	public long nextSeq(UUID chatId, Instant now) {
 		return this.jdbc.sql("""
 				UPDATE chats SET last_seq = last_seq + 1, last_activity_at = :now WHERE id = :id RETURNING last_seq
-				""")
-			.param("id", chatId)
-			.param("now", Timestamp.from(now))
-			.query(Long.class)
-			.single();
+				""").param("id", chatId).param("now", Timestamp.from(now)).query(Long.class).single();
 	}
 
 	Optional<Chat> find(UUID chatId) {
@@ -149,19 +145,17 @@ public class ChatRepository {
 		this.jdbc.sql("""
 				SELECT chat_id, user_id, role, joined_at FROM chat_members WHERE chat_id = ANY(:ids)
 				ORDER BY joined_at, user_id
-				""")
-			.param("ids", chatIds.toArray(UUID[]::new))
-			.query((rs) -> {
-				members.get(rs.getObject("chat_id", UUID.class))
-					.add(new ChatResponses.Member(rs.getObject("user_id", UUID.class), rs.getString("role"),
-							rs.getTimestamp("joined_at").toInstant()));
-			});
+				""").param("ids", chatIds.toArray(UUID[]::new)).query((rs) -> {
+			members.get(rs.getObject("chat_id", UUID.class))
+				.add(new ChatResponses.Member(rs.getObject("user_id", UUID.class), rs.getString("role"),
+						rs.getTimestamp("joined_at").toInstant()));
+		});
 		return members;
 	}
 
 	/**
-	 * Unread messages per chat: from others, not deleted, after the user's read marker. Read
-	 * through the (chat_id, seq) primary key from the marker on.
+	 * Unread messages per chat: from others, not deleted, after the user's read marker.
+	 * Read through the (chat_id, seq) primary key from the marker on.
 	 * @param userId the reader
 	 * @param chatIds the chats
 	 * @return counts by chat (absent means zero)
@@ -177,12 +171,9 @@ public class ChatRepository {
 				JOIN messages msg ON msg.chat_id = m.chat_id AND msg.seq > m.read_seq
 				WHERE m.user_id = :userId AND m.chat_id = ANY(:ids) AND msg.sender_id <> :userId AND NOT msg.deleted
 				GROUP BY m.chat_id
-				""")
-			.param("userId", userId)
-			.param("ids", chatIds.toArray(UUID[]::new))
-			.query((rs) -> {
-				counts.put(rs.getObject("chat_id", UUID.class), rs.getLong("unread"));
-			});
+				""").param("userId", userId).param("ids", chatIds.toArray(UUID[]::new)).query((rs) -> {
+			counts.put(rs.getObject("chat_id", UUID.class), rs.getLong("unread"));
+		});
 		return counts;
 	}
 
@@ -204,11 +195,7 @@ public class ChatRepository {
 		return this.jdbc.sql("""
 				UPDATE chat_members SET read_seq = :seq
 				WHERE chat_id = :chatId AND user_id = :userId AND read_seq < :seq
-				""")
-			.param("chatId", chatId)
-			.param("userId", userId)
-			.param("seq", seq)
-			.update() == 1;
+				""").param("chatId", chatId).param("userId", userId).param("seq", seq).update() == 1;
 	}
 
 	static Chat mapChat(ResultSet rs, int row) throws SQLException {

@@ -82,7 +82,8 @@ class ChatService {
 				throw ProblemException.invalid("title", "a direct chat has no title");
 			}
 			String key = directKey(creator, others.iterator().next());
-			// Members of a direct chat never change, so an existing one includes the caller.
+			// Members of a direct chat never change, so an existing one includes the
+			// caller.
 			var existing = this.chats.findDirect(key);
 			if (existing.isPresent()) {
 				return new Created(view(existing.get(), creator), false);
@@ -157,7 +158,8 @@ class ChatService {
 
 	ChatResponses.ChatResponse addMembers(UUID chatId, UUID userId, List<UUID> userIds) {
 		Set<UUID> requested = new LinkedHashSet<>(userIds);
-		// Visibility and permission first: a non-member learns nothing, not even which ids exist.
+		// Visibility and permission first: a non-member learns nothing, not even which
+		// ids exist.
 		this.transactions.executeWithoutResult((status) -> requireAdmin(requireGroup(chatId, userId), chatId, userId));
 		requireKnown(requested, "userIds");
 		this.transactions.executeWithoutResult((status) -> {

@@ -69,8 +69,8 @@ class MessageController {
 
 	@PatchMapping(path = "/api/chats/{chatId}/messages/{seq}", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
-	MessageResponse edit(@AuthenticationPrincipal Jwt token, @PathVariable UUID chatId, @PathVariable @Positive long seq,
-			@Valid @RequestBody MessageRequests.Edit request) {
+	MessageResponse edit(@AuthenticationPrincipal Jwt token, @PathVariable UUID chatId,
+			@PathVariable @Positive long seq, @Valid @RequestBody MessageRequests.Edit request) {
 		return this.service.edit(chatId, seq, CurrentUser.id(token), request.content());
 	}
 
@@ -96,7 +96,8 @@ class MessageController {
 
 	@GetMapping(path = "/api/messages/search", produces = MediaType.APPLICATION_JSON_VALUE)
 	SearchResults search(@AuthenticationPrincipal Jwt token, @RequestParam @NotBlank @Size(max = 200) String q,
-			@RequestParam(required = false) UUID chatId, @RequestParam(defaultValue = "20") @Min(1) @Max(100) int limit) {
+			@RequestParam(required = false) UUID chatId,
+			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int limit) {
 		return new SearchResults(this.service.search(CurrentUser.id(token), q, chatId, limit));
 	}
 

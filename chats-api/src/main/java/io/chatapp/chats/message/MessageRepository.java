@@ -44,8 +44,9 @@ public class MessageRepository {
 	}
 
 	Optional<MessageResponse> findByClientMessageId(UUID senderId, String clientMessageId) {
-		return this.jdbc.sql("SELECT " + COLUMNS
-				+ " FROM messages WHERE sender_id = :senderId AND client_message_id = :clientMessageId")
+		return this.jdbc
+			.sql("SELECT " + COLUMNS
+					+ " FROM messages WHERE sender_id = :senderId AND client_message_id = :clientMessageId")
 			.param("senderId", senderId)
 			.param("clientMessageId", clientMessageId)
 			.query(MessageRepository::map)
@@ -63,8 +64,8 @@ public class MessageRepository {
 	}
 
 	/**
-	 * One page of history by keyset on the primary key (chat_id, seq): the same cost at any
-	 * depth.
+	 * One page of history by keyset on the primary key (chat_id, seq): the same cost at
+	 * any depth.
 	 * @param chatId the chat
 	 * @param before newest first, below this seq (null: from the newest)
 	 * @param after oldest first, above this seq (null: not set)
@@ -115,9 +116,11 @@ public class MessageRepository {
 		if (chats.isEmpty()) {
 			return result;
 		}
-		this.jdbc.sql("SELECT " + COLUMNS + """
-				 FROM messages WHERE (chat_id, seq) IN (SELECT * FROM unnest(CAST(:chats AS uuid[]), CAST(:seqs AS bigint[])))
-				""")
+		this.jdbc
+			.sql("SELECT " + COLUMNS
+					+ """
+							 FROM messages WHERE (chat_id, seq) IN (SELECT * FROM unnest(CAST(:chats AS uuid[]), CAST(:seqs AS bigint[])))
+							""")
 			.param("chats", chats.toArray(UUID[]::new))
 			.param("seqs", seqs.toArray(Long[]::new))
 			.query(MessageRepository::map)
@@ -145,17 +148,15 @@ public class MessageRepository {
 			.update();
 		return this.jdbc.sql("""
 				UPDATE messages SET content = '', deleted = true WHERE chat_id = :chatId AND seq = :seq AND NOT deleted
-				""")
-			.param("chatId", chatId)
-			.param("seq", seq)
-			.update();
+				""").param("chatId", chatId).param("seq", seq).update();
 	}
 
 	boolean addReaction(UUID chatId, long seq, String emoji, UUID userId, Instant at) {
-		return this.jdbc.sql("""
-				INSERT INTO reactions (chat_id, seq, emoji, user_id, created_at) VALUES (:chatId, :seq, :emoji, :userId, :at)
-				ON CONFLICT DO NOTHING
-				""")
+		return this.jdbc
+			.sql("""
+					INSERT INTO reactions (chat_id, seq, emoji, user_id, created_at) VALUES (:chatId, :seq, :emoji, :userId, :at)
+					ON CONFLICT DO NOTHING
+					""")
 			.param("chatId", chatId)
 			.param("seq", seq)
 			.param("emoji", emoji)
@@ -246,6 +247,5 @@ public class MessageRepository {
 	 */
 	record MessagePage(List<MessageResponse> items, boolean hasMore) {
 	}
-
 
 }

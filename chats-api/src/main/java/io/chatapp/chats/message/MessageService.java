@@ -23,8 +23,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Sending, editing, deleting and reacting to messages. Every change takes the chat's row
- * lock first, so one chat's changes (and their seqs and events) are ordered, while different
- * chats proceed in parallel; each change records its event in the same transaction.
+ * lock first, so one chat's changes (and their seqs and events) are ordered, while
+ * different chats proceed in parallel; each change records its event in the same
+ * transaction.
  */
 @Service
 public class MessageService {
@@ -72,7 +73,8 @@ public class MessageService {
 			return this.transactions.execute((status) -> sendInTransaction(chatId, senderId, request));
 		}
 		catch (DuplicateKeyException ex) {
-			// A concurrent retry of the same send (another request or instance) committed first.
+			// A concurrent retry of the same send (another request or instance) committed
+			// first.
 			return original(this.messages.findByClientMessageId(senderId, clientMessageId).orElseThrow(() -> ex),
 					chatId, senderId);
 		}
@@ -81,7 +83,8 @@ public class MessageService {
 	private Sent sendInTransaction(UUID chatId, UUID senderId, MessageRequests.Send request) {
 		Chat chat = lockAsMember(chatId, senderId);
 		if (request.clientMessageId() != null) {
-			// Retries of one send queue on the chat lock: the later one sees the first one's row.
+			// Retries of one send queue on the chat lock: the later one sees the first
+			// one's row.
 			var existing = this.messages.findByClientMessageId(senderId, request.clientMessageId());
 			if (existing.isPresent()) {
 				return original(existing.get(), chatId, senderId);
@@ -138,7 +141,8 @@ public class MessageService {
 			throw ProblemException.forbidden("Only the sender or a group admin can delete a message");
 		}
 		if (this.messages.markDeleted(chatId, seq) == 1) {
-			this.events.record(ChatEvent.of("message.deleted", chatId, userId, seq, now(), Map.of("deletedBy", userId)));
+			this.events
+				.record(ChatEvent.of("message.deleted", chatId, userId, seq, now(), Map.of("deletedBy", userId)));
 		}
 	}
 

@@ -23,8 +23,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The caller's notifications (mentions and direct messages while away), which chats-worker
- * produces from {@code chat.events}.
+ * The caller's notifications (mentions and direct messages while away), which
+ * chats-worker produces from {@code chat.events}.
  */
 @RestController
 class NotificationController {
@@ -75,8 +75,8 @@ class NotificationController {
 	 * @param createdAt when it was produced
 	 * @param read whether the user marked it read
 	 */
-	record Notification(UUID id, String kind, UUID chatId, long seq, UUID fromUserId, String preview,
-			Instant createdAt, boolean read) {
+	record Notification(UUID id, String kind, UUID chatId, long seq, UUID fromUserId, String preview, Instant createdAt,
+			boolean read) {
 	}
 
 	record Notifications(List<Notification> items) {
@@ -89,6 +89,5 @@ class NotificationController {
 	 */
 	record MarkRead(@NotEmpty @Size(max = 500) List<@NotNull UUID> ids) {
 	}
-
 
 }

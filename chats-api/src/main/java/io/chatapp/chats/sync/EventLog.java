@@ -15,15 +15,15 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The chats event log: events are recorded in the transaction of their change (so an event
- * exists if and only if its change committed) and serve two readers: the outbox relay, which
- * publishes them to {@code chat.events}, and {@code /api/sync}.
+ * The chats event log: events are recorded in the transaction of their change (so an
+ * event exists if and only if its change committed) and serve two readers: the outbox
+ * relay, which publishes them to {@code chat.events}, and {@code /api/sync}.
  *
  * <p>
- * Sync reads in (transaction id, id) order, and only events of transactions older than the
- * oldest one still running. Such a transaction can no longer commit, so nothing can appear
- * behind a position once it has been returned: a late commit is never skipped, and a
- * position is never returned twice.
+ * Sync reads in (transaction id, id) order, and only events of transactions older than
+ * the oldest one still running. Such a transaction can no longer commit, so nothing can
+ * appear behind a position once it has been returned: a late commit is never skipped, and
+ * a position is never returned twice.
  */
 @Component
 public class EventLog {
@@ -59,8 +59,8 @@ public class EventLog {
 	}
 
 	/**
-	 * Events visible to a user after a position: those of the chats they are a member of now,
-	 * and their own removals.
+	 * Events visible to a user after a position: those of the chats they are a member of
+	 * now, and their own removals.
 	 * @param userId the reader
 	 * @param after the position already seen
 	 * @param limit the most events to return
@@ -104,7 +104,8 @@ public class EventLog {
 	}
 
 	/**
-	 * The position of "now": events of transactions that have not finished yet come after it.
+	 * The position of "now": events of transactions that have not finished yet come after
+	 * it.
 	 * @return a fresh token
 	 */
 	@Transactional(readOnly = true)

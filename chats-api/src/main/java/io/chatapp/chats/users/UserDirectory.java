@@ -56,9 +56,8 @@ public class UserDirectory {
 		this.circuitBreaker = circuitBreakers.circuitBreaker("users-api");
 		RetryConfig idempotent = retries.getConfiguration(ResilienceAutoConfiguration.IDEMPOTENT)
 			.orElseGet(retries::getDefaultConfig);
-		this.retry = retries.retry("users-api", RetryConfig.from(idempotent)
-			.retryOnException(UserDirectory::isTransient)
-			.build());
+		this.retry = retries.retry("users-api",
+				RetryConfig.from(idempotent).retryOnException(UserDirectory::isTransient).build());
 	}
 
 	/**

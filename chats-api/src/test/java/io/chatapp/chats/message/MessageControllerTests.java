@@ -30,8 +30,8 @@ import static org.mockito.Mockito.never;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt;
 
 /**
- * The message endpoints' web layer alone: binding, validation and error mapping
- * happen before any service is called.
+ * The message endpoints' web layer alone: binding, validation and error mapping happen
+ * before any service is called.
  */
 @WebMvcTest(MessageController.class)
 @Import(MessageControllerTests.Config.class)
@@ -52,8 +52,8 @@ class MessageControllerTests {
 
 	@Test
 	void sendReturns201WithLocationAnd200ForARetry() {
-		MessageResponse message = new MessageResponse(UUID.randomUUID(), CHAT, 7, USER, "hi", "c1", null,
-				Instant.now(), null, false, Map.of());
+		MessageResponse message = new MessageResponse(UUID.randomUUID(), CHAT, 7, USER, "hi", "c1", null, Instant.now(),
+				null, false, Map.of());
 		given(this.messages.send(eq(CHAT), eq(USER), any())).willReturn(new MessageService.Sent(message, true),
 				new MessageService.Sent(message, false));
 		assertThat(this.mvc.post()
@@ -132,7 +132,6 @@ class MessageControllerTests {
 		assertThat(this.mvc.get().uri("/api/chats/" + CHAT + "/messages")).hasStatus(HttpStatus.UNAUTHORIZED);
 		assertThat(this.mvc.get().uri("/api/messages/search?q=x")).hasStatus(HttpStatus.UNAUTHORIZED);
 	}
-
 
 	@TestConfiguration(proxyBeanMethods = false)
 	@EnableConfigurationProperties(ChatsProperties.class)

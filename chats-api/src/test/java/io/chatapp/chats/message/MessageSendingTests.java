@@ -24,7 +24,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** Sending against the real PostgreSQL: gapless seqs under concurrency, idempotent retries. */
+/**
+ * Sending against the real PostgreSQL: gapless seqs under concurrency, idempotent
+ * retries.
+ */
 @SpringBootTest(properties = { "chatapp.chats.sends-per-minute=100000" })
 @Import(ChatsTestSupport.TestTokens.class)
 class MessageSendingTests {
@@ -58,7 +61,8 @@ class MessageSendingTests {
 			.param("alice", this.alice)
 			.update();
 		for (UUID member : List.of(this.alice, this.bob)) {
-			this.jdbc.sql("INSERT INTO chat_members (chat_id, user_id, role, joined_at) VALUES (:c, :u, 'member', now())")
+			this.jdbc
+				.sql("INSERT INTO chat_members (chat_id, user_id, role, joined_at) VALUES (:c, :u, 'member', now())")
 				.param("c", this.chatId)
 				.param("u", member)
 				.update();
@@ -107,8 +111,7 @@ class MessageSendingTests {
 			.list();
 		assertThat(stored).hasSize(4000).first().isEqualTo(1L);
 		assertThat(stored.get(3999)).isEqualTo(4000L);
-		Long events = this.jdbc
-			.sql("SELECT count(*) FROM outbox WHERE chat_id = :c AND event_type = 'message.created'")
+		Long events = this.jdbc.sql("SELECT count(*) FROM outbox WHERE chat_id = :c AND event_type = 'message.created'")
 			.param("c", this.chatId)
 			.query(Long.class)
 			.single();
@@ -154,10 +157,11 @@ class MessageSendingTests {
 	void aClientMessageIdReusedInAnotherChatIsAConflict() {
 		this.service.send(this.chatId, this.alice, new MessageRequests.Send("hi", "reused-" + this.chatId, null));
 		UUID other = UUID.randomUUID();
-		this.jdbc.sql("""
-				INSERT INTO chats (id, type, created_by, created_at, last_activity_at) VALUES (:id, 'group', :a, now(), now());
-				INSERT INTO chat_members (chat_id, user_id, role, joined_at) VALUES (:id, :a, 'owner', now());
-				""")
+		this.jdbc
+			.sql("""
+					INSERT INTO chats (id, type, created_by, created_at, last_activity_at) VALUES (:id, 'group', :a, now(), now());
+					INSERT INTO chat_members (chat_id, user_id, role, joined_at) VALUES (:id, :a, 'owner', now());
+					""")
 			.param("id", other)
 			.param("a", this.alice)
 			.update();
@@ -182,9 +186,9 @@ class MessageSendingTests {
 		assertThatExceptionOfType(ProblemException.class)
 			.isThrownBy(() -> this.service.send(this.chatId, this.alice, new MessageRequests.Send("two", null, 5L)))
 			.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST));
-		assertThat(this.service.send(this.chatId, this.alice, new MessageRequests.Send("two", null, 1L))
-			.message()
-			.seq()).isEqualTo(2);
+		assertThat(
+				this.service.send(this.chatId, this.alice, new MessageRequests.Send("two", null, 1L)).message().seq())
+			.isEqualTo(2);
 	}
 
 	private long messageCount() {

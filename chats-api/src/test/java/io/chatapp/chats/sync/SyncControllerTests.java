@@ -21,7 +21,10 @@ import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.BDDMockito.given;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt;
 
-/** The sync endpoint's web layer alone: tokens and timeouts are checked before the log is read. */
+/**
+ * The sync endpoint's web layer alone: tokens and timeouts are checked before the log is
+ * read.
+ */
 @WebMvcTest(SyncController.class)
 @Import(SyncControllerTests.Config.class)
 class SyncControllerTests {
@@ -43,17 +46,27 @@ class SyncControllerTests {
 	@Test
 	void syncWithoutTokenReturnsAFreshOneAndValidatesTimeout() {
 		given(this.events.now()).willReturn(new SyncToken(100, Long.MAX_VALUE));
-		assertThat(this.mvc.get().uri("/api/sync").with(jwt().jwt((token) -> token.subject(java.util.UUID.randomUUID().toString())))).hasStatusOk()
+		assertThat(this.mvc.get()
+			.uri("/api/sync")
+			.with(jwt().jwt((token) -> token.subject(java.util.UUID.randomUUID().toString())))).hasStatusOk()
 			.bodyJson()
 			.extractingPath("$.events")
 			.asArray()
 			.isEmpty();
-		assertThat(this.mvc.get().uri("/api/sync?since=abc&timeout=-1").with(jwt().jwt((token) -> token.subject(java.util.UUID.randomUUID().toString())))).hasStatus(HttpStatus.BAD_REQUEST);
-		assertThat(this.mvc.get().uri("/api/sync?since=%%%").with(jwt().jwt((token) -> token.subject(java.util.UUID.randomUUID().toString())))).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(this.mvc.get()
+			.uri("/api/sync?since=abc&timeout=-1")
+			.with(jwt().jwt((token) -> token.subject(java.util.UUID.randomUUID().toString()))))
+			.hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(this.mvc.get()
+			.uri("/api/sync?since=%%%")
+			.with(jwt().jwt((token) -> token.subject(java.util.UUID.randomUUID().toString()))))
+			.hasStatus(HttpStatus.BAD_REQUEST);
 		given(this.events.read(any(), any(), anyInt()))
 			.willReturn(new EventLog.Batch(List.of(), new SyncToken(100, Long.MAX_VALUE)));
 		String since = new SyncToken(5, 1).encode();
-		assertThat(this.mvc.get().uri("/api/sync?since=" + since).with(jwt().jwt((token) -> token.subject(java.util.UUID.randomUUID().toString())))).hasStatusOk();
+		assertThat(this.mvc.get()
+			.uri("/api/sync?since=" + since)
+			.with(jwt().jwt((token) -> token.subject(java.util.UUID.randomUUID().toString())))).hasStatusOk();
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)

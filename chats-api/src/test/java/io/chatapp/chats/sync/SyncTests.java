@@ -33,9 +33,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Sync correctness on the real database: a late commit is never skipped, and a client that
- * builds state from a stale snapshot plus sync events ends equal to a fresh fetch while other
- * threads write concurrently (the Zulip test).
+ * Sync correctness on the real database: a late commit is never skipped, and a client
+ * that builds state from a stale snapshot plus sync events ends equal to a fresh fetch
+ * while other threads write concurrently (the Zulip test).
  */
 @SpringBootTest(properties = { "chatapp.chats.sends-per-minute=100000" })
 @Import(ChatsTestSupport.TestTokens.class)
@@ -65,10 +65,11 @@ class SyncTests {
 		this.chats = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
 			UUID chat = UUID.randomUUID();
-			this.jdbc.sql("""
-					INSERT INTO chats (id, type, created_by, created_at, last_activity_at) VALUES (:id, 'group', :u, now(), now());
-					INSERT INTO chat_members (chat_id, user_id, role, joined_at) VALUES (:id, :u, 'owner', now());
-					""")
+			this.jdbc
+				.sql("""
+						INSERT INTO chats (id, type, created_by, created_at, last_activity_at) VALUES (:id, 'group', :u, now(), now());
+						INSERT INTO chat_members (chat_id, user_id, role, joined_at) VALUES (:id, :u, 'owner', now());
+						""")
 				.param("id", chat)
 				.param("u", this.reader)
 				.update();
@@ -120,7 +121,8 @@ class SyncTests {
 		for (int w = 0; w < 4; w++) {
 			running.add(writers.submit(() -> write(60)));
 		}
-		// The client registers (token), then takes its snapshot while writes go on, then syncs.
+		// The client registers (token), then takes its snapshot while writes go on, then
+		// syncs.
 		SyncToken token = this.events.now();
 		Map<String, String> client = snapshot();
 		Set<UUID> seen = new java.util.HashSet<>();
@@ -150,13 +152,17 @@ class SyncTests {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		for (int i = 0; i < operations; i++) {
 			UUID chat = this.chats.get(random.nextInt(this.chats.size()));
-			long last = this.jdbc.sql("SELECT last_seq FROM chats WHERE id = :id").param("id", chat).query(Long.class).single();
+			long last = this.jdbc.sql("SELECT last_seq FROM chats WHERE id = :id")
+				.param("id", chat)
+				.query(Long.class)
+				.single();
 			int action = random.nextInt(10);
 			try {
 				writeOne(chat, last, action, random);
 			}
 			catch (io.chatapp.servicedefaults.web.ProblemException ex) {
-				// Editing or reacting to a message another writer deleted: expected, skip it.
+				// Editing or reacting to a message another writer deleted: expected, skip
+				// it.
 			}
 		}
 	}
@@ -198,7 +204,8 @@ class SyncTests {
 		JsonNode data = event.get("data");
 		switch (type) {
 			case "message.created" -> state.put(key, data.get("content").asString() + "|false|");
-			case "message.edited" -> state.computeIfPresent(key, (k, v) -> replace(v, 0, data.get("content").asString()));
+			case "message.edited" ->
+				state.computeIfPresent(key, (k, v) -> replace(v, 0, data.get("content").asString()));
 			case "message.deleted" -> state.computeIfPresent(key, (k, v) -> "|true|");
 			case "reaction.added", "reaction.removed" -> state.computeIfPresent(key, (k, v) -> {
 				Set<String> emoji = new TreeSet<>();

@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The users-api client against a real gRPC server on a local port: unknown ids, retries of
- * transient failures, deadlines, and failing fast while users-api is down.
+ * The users-api client against a real gRPC server on a local port: unknown ids, retries
+ * of transient failures, deadlines, and failing fast while users-api is down.
  */
 class UserDirectoryTests {
 
@@ -140,12 +140,16 @@ class UserDirectoryTests {
 		ChatsProperties properties = new ChatsProperties(100, 100, Duration.ofMillis(200), Duration.ofSeconds(1),
 				Duration.ofMillis(10), 100, 100);
 		RetryRegistry retries = RetryRegistry.of(RetryConfig.custom().maxAttempts(1).build());
-		retries.addConfiguration("idempotent", RetryConfig.custom()
-			.maxAttempts(3)
-			.intervalFunction(IntervalFunction.ofExponentialRandomBackoff(10, 2.0, 0.5))
+		retries.addConfiguration("idempotent",
+				RetryConfig.custom()
+					.maxAttempts(3)
+					.intervalFunction(IntervalFunction.ofExponentialRandomBackoff(10, 2.0, 0.5))
+					.build());
+		CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+			.minimumNumberOfCalls(3)
+			.slidingWindowSize(5)
+			.failureRateThreshold(50)
 			.build());
-		CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(
-				CircuitBreakerConfig.custom().minimumNumberOfCalls(3).slidingWindowSize(5).failureRateThreshold(50).build());
 		return new UserDirectory(UsersServiceGrpc.newBlockingStub(this.channel), properties, breakers, retries);
 	}
 
@@ -157,6 +161,5 @@ class UserDirectoryTests {
 			Thread.currentThread().interrupt();
 		}
 	}
-
 
 }
