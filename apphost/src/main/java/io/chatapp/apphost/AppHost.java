@@ -39,7 +39,7 @@ public final class AppHost {
 			System.exit(1);
 		}
 		printSummary(app, Duration.ofNanos(System.nanoTime() - begin));
-		// Everything else runs on daemon threads: the AppHost lives until Ctrl-C or SIGTERM.
+		// Everything else runs on daemon threads; this keeps the AppHost alive.
 		new CountDownLatch(1).await();
 	}
 
@@ -51,9 +51,9 @@ public final class AppHost {
 	public static DistributedApplication build(AppHostOptions options) {
 		DistributedApplication.Builder builder = DistributedApplication.builder(options);
 
-		// Infrastructure: a real Kafka broker and a real PostgreSQL server, run from Maven
-		// artifacts (no Docker), or existing ones when the configuration names them; the
-		// services cannot tell the difference.
+		// Infrastructure: real Kafka and PostgreSQL servers started from Maven artifacts
+		// (no Docker), or existing ones when the configuration names them; the services
+		// cannot tell the difference.
 		KafkaResource kafka = options.find("kafka.bootstrap-servers")
 			.map((servers) -> builder.addExternalKafka("kafka", servers))
 			.orElseGet(() -> builder.addKafka("kafka", options.port("kafka.port", 9092),

@@ -175,9 +175,11 @@ public final class KafkaResource extends Resource implements ConnectionReference
 		server.setProperty("transaction.state.log.min.isr", "1");
 		server.setProperty("share.coordinator.state.topic.replication.factor", "1");
 		server.setProperty("share.coordinator.state.topic.min.isr", "1");
-		// Fewer consumer-offsets partitions: a faster first group join and fewer files on a
-		// dev machine.
+		// Fewer consumer-offsets partitions: a faster first group join, fewer files.
 		server.setProperty("offsets.topic.num.partitions", "5");
+		// Topics are created by their owners with their partition counts (the outbox
+		// relays, the worker's retry topics), never as a side effect of a subscription.
+		server.setProperty("auto.create.topics.enable", "false");
 		// Consumers join at once instead of waiting 3 s for more members to arrive.
 		server.setProperty("group.initial.rebalance.delay.ms", "0");
 		// The cleaner's default 128 MB dedupe buffer would not fit the capped heap.

@@ -7,6 +7,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer.HeaderNames;
 import org.springframework.kafka.retrytopic.RetryTopicConfigurationSupport;
 import org.springframework.kafka.retrytopic.RetryTopicSchedulerWrapper;
@@ -27,6 +29,18 @@ class KafkaConfiguration extends RetryTopicConfigurationSupport {
 	 * Reads record values (bytes) into the listener's parameter type. A value that is not
 	 * JSON fails with a conversion exception, which the framework never retries.
 	 */
+	/**
+	 * The topics the worker consumes, with the partition counts their producers' outbox
+	 * relays create them with. Without these, Spring Kafka's retry-topic support would create
+	 * a missing source topic itself with one partition when the worker starts first.
+	 * @return the source topics
+	 */
+	@Bean
+	KafkaAdmin.NewTopics sourceTopics() {
+		return new KafkaAdmin.NewTopics(TopicBuilder.name("chat.events").partitions(12).build(),
+				TopicBuilder.name("user.events").partitions(6).build());
+	}
+
 	@Bean
 	RecordMessageConverter eventMessageConverter(JsonMapper jsonMapper) {
 		return new ByteArrayJacksonJsonMessageConverter(jsonMapper);
