@@ -40,8 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * users-api as a client sees it, on a real server and a real PostgreSQL: register, log in,
- * fetch yourself over REST and over gRPC.
+ * users-api as a client sees it, on a real server and a real PostgreSQL: register, log
+ * in, fetch yourself over REST and over gRPC.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.grpc.server.port=0", "server.address=127.0.0.1", "chatapp.outbox.enabled=false" })
@@ -123,8 +123,7 @@ class UsersApiEndToEndTests {
 			.query()
 			.listOfRows();
 		assertThat(events).hasSize(1);
-		assertThat(events.get(0)).containsEntry("topic", "user.events")
-			.containsEntry("event_type", "user.registered");
+		assertThat(events.get(0)).containsEntry("topic", "user.events").containsEntry("event_type", "user.registered");
 		assertThat((String) events.get(0).get("payload")).contains("\"userId\": \"" + id + "\"")
 			.doesNotContain("password");
 	}
@@ -161,7 +160,8 @@ class UsersApiEndToEndTests {
 	void tokensVerifyAgainstThePublishedJwks() {
 		String name = "jwks_" + shortId();
 		String id = (String) register(name, name + "@example.com", "password1").getBody().get("id");
-		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri("http://127.0.0.1:" + this.port + "/.well-known/jwks.json")
+		NimbusJwtDecoder decoder = NimbusJwtDecoder
+			.withJwkSetUri("http://127.0.0.1:" + this.port + "/.well-known/jwks.json")
 			.build();
 		Jwt jwt = decoder.decode(token(name, "password1"));
 		assertThat(jwt.getSubject()).isEqualTo(id);

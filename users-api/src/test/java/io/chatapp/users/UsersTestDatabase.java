@@ -10,8 +10,9 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * The real PostgreSQL that users-api tests run against: the JVM's embedded server, migrated
- * once by the db-migration job's own code, reached as the service's role like in production.
+ * The real PostgreSQL that users-api tests run against: the JVM's embedded server,
+ * migrated once by the db-migration job's own code, reached as the service's role like in
+ * production.
  */
 public final class UsersTestDatabase {
 
