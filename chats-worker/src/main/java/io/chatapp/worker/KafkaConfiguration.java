@@ -31,8 +31,9 @@ class KafkaConfiguration extends RetryTopicConfigurationSupport {
 	 */
 	/**
 	 * The topics the worker consumes, with the partition counts their producers' outbox
-	 * relays create them with. Without these, Spring Kafka's retry-topic support would create
-	 * a missing source topic itself with one partition when the worker starts first.
+	 * relays create them with. Without these, Spring Kafka's retry-topic support would
+	 * create a missing source topic itself with one partition when the worker starts
+	 * first.
 	 * @return the source topics
 	 */
 	@Bean
