@@ -1,0 +1,156 @@
+package io.chatapp.apphost.telemetry;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Structured log records per resource, the oldest evicted first once a resource has
+ * {@code maxPerResource} of them.
+ */
+final class LogStore {
+
+	private final int maxPerResource;
+
+	private final Map<String, Deque<LogEntry>> byResource;
+
+	private long sequence;
+
+	LogStore(int maxPerResource, int maxResources) {
+		this.maxPerResource = maxPerResource;
+		// Access order: a flood of ever new resource names evicts the quietest resource.
+		this.byResource = new LinkedHashMap<>(16, 0.75f, true) {
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<String, Deque<LogEntry>> eldest) {
+				return size() > maxResources;
+			}
+		};
+	}
+
+	synchronized void add(List<LogEntry> entries) {
+		for (LogEntry entry : entries) {
+			Deque<LogEntry> logs = this.byResource.computeIfAbsent(entry.resource().name(),
+					(name) -> new ArrayDeque<>());
+			if (logs.size() == this.maxPerResource) {
+				logs.removeFirst();
+			}
+			logs.addLast(entry.withSequence(++this.sequence));
+		}
+	}
+
+	synchronized int count(String resourceName) {
+		Deque<LogEntry> logs = this.byResource.get(resourceName);
+		return (logs != null) ? logs.size() : 0;
+	}
+
+	synchronized int resourceCount() {
+		return this.byResource.size();
+	}
+
+	/**
+	 * The newest records that match, newest first.
+	 * @param resource resource or service name, or {@code null} for all
+	 * @param minimum lowest severity to include
+	 * @param text case-insensitive text the message or an attribute value must contain,
+	 * or {@code null}
+	 * @param traceId trace id the record must belong to, or {@code null}
+	 * @param limit how many at most
+	 * @return the records
+	 */
+	synchronized List<LogEntry> find(String resource, Severity minimum, String text, String traceId, int limit) {
+		String needle = (text != null) ? text.toLowerCase(Locale.ROOT) : null;
+		List<LogEntry> found = new ArrayList<>();
+		for (Deque<LogEntry> logs : this.byResource.values()) {
+			int taken = 0;
+			for (Iterator<LogEntry> newest = logs.descendingIterator(); newest.hasNext() && taken < limit;) {
+				LogEntry entry = newest.next();
+				if ((resource == null || entry.resource().matches(resource)) && entry.severity().compareTo(minimum) >= 0
+						&& (traceId == null || entry.traceId().equalsIgnoreCase(traceId))
+						&& (needle == null || entry.contains(needle))) {
+					found.add(entry);
+					taken++;
+				}
+			}
+		}
+		found.sort(Comparator.comparingLong(LogEntry::timeNanos).thenComparingLong(LogEntry::sequence).reversed());
+		return (found.size() > limit) ? new ArrayList<>(found.subList(0, limit)) : found;
+	}
+
+	synchronized void clear() {
+		this.byResource.clear();
+	}
+
+	/**
+	 * Log levels, lowest first; OTLP severity numbers map onto them in ranges of four.
+	 */
+	enum Severity {
+
+		TRACE, DEBUG, INFO, WARN, ERROR, FATAL;
+
+		static Severity of(int severityNumber, String severityText) {
+			if (severityNumber >= 1 && severityNumber <= 24) {
+				return values()[(severityNumber - 1) / 4];
+			}
+			Severity parsed = parse(severityText);
+			return (parsed != null) ? parsed : INFO;
+		}
+
+		/**
+		 * A level by name, as in {@code WARN}, {@code warning} or {@code Error}.
+		 * @param text the name
+		 * @return the level, or {@code null} when unknown
+		 */
+		static Severity parse(String text) {
+			String upper = (text != null) ? text.trim().toUpperCase(Locale.ROOT) : "";
+			return switch (upper) {
+				case "TRACE", "FINEST", "FINER" -> TRACE;
+				case "DEBUG", "FINE", "CONFIG" -> DEBUG;
+				case "INFO", "INFORMATION" -> INFO;
+				case "WARN", "WARNING" -> WARN;
+				case "ERROR", "SEVERE" -> ERROR;
+				case "FATAL", "CRITICAL" -> FATAL;
+				default -> null;
+			};
+		}
+
+	}
+
+	/**
+	 * One log record as stored.
+	 *
+	 * @param sequence arrival number, to order records with equal timestamps
+	 * @param timeNanos when it happened (or was observed), nanoseconds since the epoch
+	 * @param resource who sent it
+	 * @param scope instrumentation scope, usually the logger name
+	 * @param severity level
+	 * @param message the body as text
+	 * @param traceId trace id in hex, or empty
+	 * @param spanId span id in hex, or empty
+	 * @param attributes log attributes (exception details among them)
+	 */
+	record LogEntry(long sequence, long timeNanos, TelemetryResource resource, String scope, Severity severity,
+			String message, String traceId, String spanId, Map<String, Object> attributes) {
+
+		LogEntry withSequence(long sequence) {
+			return new LogEntry(sequence, this.timeNanos, this.resource, this.scope, this.severity, this.message,
+					this.traceId, this.spanId, this.attributes);
+		}
+
+		boolean contains(String lowerCaseText) {
+			if (this.message.toLowerCase(Locale.ROOT).contains(lowerCaseText)) {
+				return true;
+			}
+			return this.attributes.values()
+				.stream()
+				.anyMatch((value) -> String.valueOf(value).toLowerCase(Locale.ROOT).contains(lowerCaseText));
+		}
+
+	}
+
+}
