@@ -4,8 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
+import io.chatapp.outbox.Traceparent;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -54,7 +53,7 @@ public class EventLog {
 			.param("chatId", event.chatId())
 			.param("userId", event.userId())
 			.param("payload", this.jsonMapper.writeValueAsString(event))
-			.param("traceparent", currentTraceparent())
+			.param("traceparent", Traceparent.current())
 			.update();
 	}
 
@@ -68,9 +67,7 @@ public class EventLog {
 	 */
 	@Transactional(readOnly = true)
 	public Batch read(UUID userId, SyncToken after, int limit) {
-		String watermark = this.jdbc.sql("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
-			.query(String.class)
-			.single();
+		String watermark = watermark();
 		List<Row> rows = this.jdbc.sql("""
 				SELECT o.tx_id::text AS tx_id, o.id, o.payload::text AS payload
 				FROM outbox o
@@ -110,18 +107,8 @@ public class EventLog {
 	 */
 	@Transactional(readOnly = true)
 	public SyncToken now() {
-		String watermark = this.jdbc.sql("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
-			.query(String.class)
-			.single();
+		String watermark = watermark();
 		return SyncToken.below(Long.parseUnsignedLong(watermark));
-	}
-
-	private static String currentTraceparent() {
-		SpanContext context = Span.current().getSpanContext();
-		if (!context.isValid()) {
-			return null;
-		}
-		return "00-" + context.getTraceId() + "-" + context.getSpanId() + "-" + context.getTraceFlags().asHex();
 	}
 
 	/**
@@ -131,6 +118,11 @@ public class EventLog {
 	 * @param next where the next call continues
 	 */
 	public record Batch(List<JsonNode> events, SyncToken next) {
+	}
+
+	/** The oldest transaction still running: everything older has finished. */
+	private String watermark() {
+		return this.jdbc.sql("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").query(String.class).single();
 	}
 
 	private record Row(long txId, long id, String payload) {

@@ -1,7 +1,6 @@
 package io.chatapp.users.outbox;
 
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
+import io.chatapp.outbox.Traceparent;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -41,20 +40,8 @@ public class Outbox {
 			.param("key", event.userId().toString())
 			.param("type", event.type())
 			.param("payload", this.jsonMapper.writeValueAsString(event))
-			.param("traceparent", currentTraceparent())
+			.param("traceparent", Traceparent.current())
 			.update();
-	}
-
-	/**
-	 * The W3C trace context of the current span, so the published event continues the
-	 * trace.
-	 */
-	private static String currentTraceparent() {
-		SpanContext context = Span.current().getSpanContext();
-		if (!context.isValid()) {
-			return null;
-		}
-		return "00-" + context.getTraceId() + "-" + context.getSpanId() + "-" + context.getTraceFlags().asHex();
 	}
 
 }
