@@ -1,19 +1,13 @@
 package io.chatapp.chats;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 import io.chatapp.chats.users.UserDirectory;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,6 +23,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.web.client.RestClient;
 
+import static io.chatapp.testsupport.KafkaTopics.header;
+import static io.chatapp.testsupport.KafkaTopics.readStrings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.anyCollection;
@@ -88,7 +84,8 @@ class ChatEventsPublishingTests {
 		}
 
 		List<ConsumerRecord<String, String>> records = await().atMost(Duration.ofSeconds(20))
-			.until(() -> recordsWithKey("chat.events", chatId), (found) -> found.size() >= 4);
+			.until(() -> readStrings(this.kafka.getBrokersAsString(), "chat.events", chatId),
+					(found) -> found.size() >= 4);
 
 		assertThat(records).extracting((record) -> header(record, "ce_type"))
 			.containsExactly("chat.created", "message.created", "message.created", "message.created");
@@ -98,37 +95,6 @@ class ChatEventsPublishingTests {
 		assertThat(header(sent, "ce_subject")).isEqualTo(chatId);
 		assertThat(header(sent, "ce_specversion")).isEqualTo("1.0");
 		assertThat(header(sent, "traceparent")).as("the event continues the request's trace").contains(traceId);
-	}
-
-	private List<ConsumerRecord<String, String>> recordsWithKey(String topic, String key) {
-		try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
-				Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.kafka.getBrokersAsString(),
-						ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-				new StringDeserializer(), new StringDeserializer())) {
-			List<TopicPartition> partitions = consumer.partitionsFor(topic)
-				.stream()
-				.map((info) -> new TopicPartition(topic, info.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
-			Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-			List<ConsumerRecord<String, String>> found = new ArrayList<>();
-			long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-			while (partitions.stream().anyMatch((p) -> consumer.position(p) < end.get(p))
-					&& System.nanoTime() < deadline) {
-				consumer.poll(Duration.ofMillis(200)).forEach((record) -> {
-					if (key.equals(record.key())) {
-						found.add(record);
-					}
-				});
-			}
-			return found;
-		}
-	}
-
-	private static String header(ConsumerRecord<String, String> record, String name) {
-		var header = record.headers().lastHeader(name);
-		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.chatapp.testsupport.KafkaTopics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,19 +64,18 @@ class DeadLetterTests {
 		this.events.publish(Event.CHAT_EVENTS, message);
 
 		ConsumerRecord<String, byte[]> deadLetter = awaitOne(NOTIFICATIONS_DLT, chat);
-		byte[] published = TopicReader.records(this.broker, Event.CHAT_EVENTS, chat.toString()).get(0).value();
+		byte[] published = records(Event.CHAT_EVENTS, chat.toString()).get(0).value();
 		assertThat(deadLetter.value()).isEqualTo(published);
-		assertThat(TopicReader.header(deadLetter, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(Event.CHAT_EVENTS);
-		assertThat(TopicReader.header(deadLetter, KafkaHeaders.DLT_EXCEPTION_STACKTRACE)).contains(this.breakage);
-		assertThat(TopicReader.header(deadLetter, "ce_specversion")).isEqualTo("1.0");
+		assertThat(KafkaTopics.header(deadLetter, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(Event.CHAT_EVENTS);
+		assertThat(KafkaTopics.header(deadLetter, KafkaHeaders.DLT_EXCEPTION_STACKTRACE)).contains(this.breakage);
+		assertThat(KafkaTopics.header(deadLetter, "ce_specversion")).isEqualTo("1.0");
 		// It went through both retry topics (three attempts) before it was dead-lettered.
-		assertThat(TopicReader.records(this.broker, NOTIFICATIONS_FIRST_RETRY, chat.toString())).hasSize(1);
-		assertThat(TopicReader.records(this.broker, "chat.events.chats-worker-notifications.retry-1", chat.toString()))
-			.hasSize(1);
+		assertThat(records(NOTIFICATIONS_FIRST_RETRY, chat.toString())).hasSize(1);
+		assertThat(records("chat.events.chats-worker-notifications.retry-1", chat.toString())).hasSize(1);
 		assertThat(notificationCount(bob)).isZero();
 		// Another group on the same topic is not affected.
 		await().untilAsserted(() -> assertThat(lastActivityAt(chat)).isEqualTo(sentAt));
-		assertThat(TopicReader.records(this.broker, ACTIVITY_DLT, chat.toString())).isEmpty();
+		assertThat(records(ACTIVITY_DLT, chat.toString())).isEmpty();
 	}
 
 	@Test
@@ -100,8 +100,8 @@ class DeadLetterTests {
 		assertThat(awaitOne(PROFILES_DLT, poisonKey).value()).isEqualTo(poison);
 		awaitOne(NOTIFICATIONS_DLT, notAnEventKey);
 		// Dead-lettered without a retry.
-		assertThat(TopicReader.records(this.broker, NOTIFICATIONS_FIRST_RETRY, poisonKey)).isEmpty();
-		assertThat(TopicReader.records(this.broker, NOTIFICATIONS_FIRST_RETRY, notAnEventKey)).isEmpty();
+		assertThat(records(NOTIFICATIONS_FIRST_RETRY, poisonKey)).isEmpty();
+		assertThat(records(NOTIFICATIONS_FIRST_RETRY, notAnEventKey)).isEmpty();
 	}
 
 	@Test
@@ -119,8 +119,7 @@ class DeadLetterTests {
 		runCommand("--replay-dlt=" + NOTIFICATIONS_DLT);
 
 		await().untilAsserted(() -> assertThat(notificationCount(bob)).isEqualTo(1));
-		List<ConsumerRecord<String, byte[]>> replayed = TopicReader.records(this.broker, Event.CHAT_EVENTS,
-				chat.toString());
+		List<ConsumerRecord<String, byte[]>> replayed = records(Event.CHAT_EVENTS, chat.toString());
 		assertThat(replayed).hasSize(2);
 		assertThat(replayed.get(1).value()).isEqualTo(replayed.get(0).value());
 		assertThat(replayed.get(1).headers().lastHeader("ce_specversion")).isNotNull();
@@ -157,9 +156,11 @@ class DeadLetterTests {
 	}
 
 	private ConsumerRecord<String, byte[]> awaitOne(String topic, Object key) {
-		return await()
-			.until(() -> TopicReader.records(this.broker, topic, key.toString()), (found) -> found.size() == 1)
-			.get(0);
+		return await().until(() -> records(topic, key.toString()), (found) -> found.size() == 1).get(0);
+	}
+
+	private List<ConsumerRecord<String, byte[]>> records(String topic, String key) {
+		return KafkaTopics.read(this.broker.getBrokersAsString(), topic, key);
 	}
 
 	private long notificationCount(UUID userId) {

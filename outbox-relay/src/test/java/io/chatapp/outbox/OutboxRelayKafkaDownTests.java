@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
-import static io.chatapp.outbox.KafkaTestSupport.header;
-import static io.chatapp.outbox.KafkaTestSupport.readAll;
 import static io.chatapp.outbox.OutboxTestDatabase.pending;
 import static io.chatapp.outbox.OutboxTestDatabase.record;
+import static io.chatapp.testsupport.KafkaTopics.header;
+import static io.chatapp.testsupport.KafkaTopics.readStrings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -80,7 +80,7 @@ class OutboxRelayKafkaDownTests {
 		this.forwarder.start();
 		await().atMost(Duration.ofSeconds(30)).until(() -> pending() == 0);
 
-		assertThat(readAll(brokerAddress, TOPIC)).extracting((record) -> header(record, "ce_id"))
+		assertThat(readStrings(brokerAddress, TOPIC)).extracting((record) -> header(record, "ce_id"))
 			.containsExactlyElementsOf(events.stream().map((event) -> event.id().toString()).toList());
 		assertThat(this.relay.failureStreak()).isZero();
 	}

@@ -19,6 +19,7 @@ import io.chatapp.outbox.OutboxTestDatabase.Event;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,11 +32,10 @@ import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
-import static io.chatapp.outbox.KafkaTestSupport.header;
-import static io.chatapp.outbox.KafkaTestSupport.producerProperties;
-import static io.chatapp.outbox.KafkaTestSupport.readAll;
 import static io.chatapp.outbox.OutboxTestDatabase.pending;
 import static io.chatapp.outbox.OutboxTestDatabase.record;
+import static io.chatapp.testsupport.KafkaTopics.header;
+import static io.chatapp.testsupport.KafkaTopics.readStrings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -107,7 +107,7 @@ class OutboxRelayTests {
 			List<Event> committed = Stream.concat(first.stream(), second.stream()).toList();
 
 			await().atMost(Duration.ofSeconds(20)).until(() -> pending() == 0);
-			List<ConsumerRecord<String, String>> records = readAll(kafka.getBrokersAsString(), ORDERED);
+			List<ConsumerRecord<String, String>> records = readStrings(kafka.getBrokersAsString(), ORDERED);
 
 			assertThat(records).extracting((record) -> header(record, "ce_id"))
 				.containsExactlyElementsOf(committed.stream().map((event) -> event.id().toString()).toList());
@@ -169,7 +169,7 @@ class OutboxRelayTests {
 		next.start();
 		await().atMost(Duration.ofSeconds(20)).until(() -> pending() == 0);
 
-		List<ConsumerRecord<String, String>> records = readAll(kafka.getBrokersAsString(), CRASH);
+		List<ConsumerRecord<String, String>> records = readStrings(kafka.getBrokersAsString(), CRASH);
 		Map<String, Long> copies = records.stream()
 			.collect(Collectors.groupingBy((record) -> header(record, "ce_id"), Collectors.counting()));
 		assertThat(copies).as("every event published by the dying relay, then again by the next one")
@@ -195,7 +195,7 @@ class OutboxRelayTests {
 		}
 		await().atMost(Duration.ofSeconds(20)).until(() -> pending() == 0);
 
-		List<ConsumerRecord<String, String>> records = readAll(kafka.getBrokersAsString(), LEADER);
+		List<ConsumerRecord<String, String>> records = readStrings(kafka.getBrokersAsString(), LEADER);
 		assertThat(records).extracting((record) -> header(record, "ce_id"))
 			.as("each event published once, by one relay")
 			.doesNotHaveDuplicates()
@@ -210,7 +210,7 @@ class OutboxRelayTests {
 		List<Event> later = record(true, events(LEADER, 2, 10));
 		await().atMost(Duration.ofSeconds(20)).until(() -> pending() == 0);
 
-		assertThat(readAll(kafka.getBrokersAsString(), LEADER)).extracting((record) -> header(record, "ce_id"))
+		assertThat(readStrings(kafka.getBrokersAsString(), LEADER)).extracting((record) -> header(record, "ce_id"))
 			.doesNotHaveDuplicates()
 			.hasSize(events.size() + later.size());
 		assertThat(standby.publishedCount()).isEqualTo(later.size());
@@ -247,7 +247,9 @@ class OutboxRelayTests {
 	}
 
 	private static org.springframework.kafka.core.DefaultKafkaProducerFactory<String, String> producerFactory() {
-		return OutboxRelayAutoConfiguration.producerFactory(producerProperties(kafka.getBrokersAsString()));
+		// Only the broker, as Boot's KafkaProperties would give a relay by default.
+		return OutboxRelayAutoConfiguration
+			.producerFactory(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()));
 	}
 
 	static OutboxRelayProperties settings(int batchSize) {

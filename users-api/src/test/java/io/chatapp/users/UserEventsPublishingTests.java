@@ -1,19 +1,10 @@
 package io.chatapp.users;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,6 +21,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
 
+import static io.chatapp.testsupport.KafkaTopics.header;
+import static io.chatapp.testsupport.KafkaTopics.readStrings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -76,7 +69,11 @@ class UserEventsPublishingTests {
 			.query(String.class)
 			.single();
 
-		ConsumerRecord<String, String> record = firstRecordWithKey("user.events", userId);
+		// The relay publishes after the request has been answered.
+		ConsumerRecord<String, String> record = await().atMost(Duration.ofSeconds(30))
+			.until(() -> readStrings(this.kafka.getBrokersAsString(), "user.events", userId),
+					(found) -> !found.isEmpty())
+			.get(0);
 
 		assertThat(record.value()).contains("\"userId\": \"" + userId + "\"").doesNotContain("password");
 		assertThat(header(record, "ce_specversion")).isEqualTo("1.0");
@@ -111,32 +108,6 @@ class UserEventsPublishingTests {
 			.defaultStatusHandler((status) -> true, (request, response) -> {
 			})
 			.build();
-	}
-
-	/** Reads the topic from the start with a plain consumer until the key shows up. */
-	private ConsumerRecord<String, String> firstRecordWithKey(String topic, String key) {
-		try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
-				Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.kafka.getBrokersAsString(),
-						ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-				new StringDeserializer(), new StringDeserializer())) {
-			List<TopicPartition> partitions = await().atMost(Duration.ofSeconds(10))
-				.until(() -> consumer.partitionsFor(topic), (found) -> !found.isEmpty())
-				.stream()
-				.map((info) -> new TopicPartition(topic, info.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
-			List<ConsumerRecord<String, String>> seen = new ArrayList<>();
-			return await().atMost(Duration.ofSeconds(20)).until(() -> {
-				consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-				return seen.stream().filter((record) -> key.equals(record.key())).findFirst();
-			}, Optional::isPresent).get();
-		}
-	}
-
-	private static String header(ConsumerRecord<?, ?> record, String name) {
-		Header header = record.headers().lastHeader(name);
-		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
 	}
 
 }
