@@ -1,6 +1,7 @@
 package io.chatapp.users;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import io.chatapp.migration.DatabaseMigrator;
@@ -25,13 +26,15 @@ public final class TestUsersApiApplication {
 		Runtime.getRuntime().addShutdownHook(new Thread(postgres::close));
 		DriverManagerDataSource admin = new DriverManagerDataSource(postgres.jdbcUrl(), postgres.superuser(), "");
 		new DatabaseMigrator(admin, List.of(new ServiceSchema("users", "users_app", "users_app"))).migrate();
+		// Without Kafka the events wait in the outbox; the AppHost runs users-api with
+		// Kafka.
 		SpringApplication.from(UsersApiApplication::main)
-			.run(concat(args, "--spring.datasource.url=" + postgres.jdbcUrl()));
+			.run(concat(args, "--spring.datasource.url=" + postgres.jdbcUrl(), "--chatapp.outbox.enabled=false"));
 	}
 
-	private static String[] concat(String[] args, String extra) {
-		String[] all = java.util.Arrays.copyOf(args, args.length + 1);
-		all[args.length] = extra;
+	private static String[] concat(String[] args, String... extra) {
+		String[] all = Arrays.copyOf(args, args.length + extra.length);
+		System.arraycopy(extra, 0, all, args.length, extra.length);
 		return all;
 	}
 
