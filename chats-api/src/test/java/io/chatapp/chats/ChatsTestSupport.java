@@ -61,6 +61,7 @@ public final class ChatsTestSupport {
 	public static void register(DynamicPropertyRegistry registry) {
 		registerWithRelay(registry);
 		registry.add("chatapp.outbox.enabled", () -> "false");
+		registry.add("management.health.kafka.enabled", () -> "false");
 	}
 
 	/**

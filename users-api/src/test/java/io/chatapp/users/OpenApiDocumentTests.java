@@ -18,7 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * changing a mapping without the document following fails here.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "spring.grpc.server.port=0", "server.address=127.0.0.1", "chatapp.outbox.enabled=false" })
+		properties = { "spring.grpc.server.port=0", "server.address=127.0.0.1", "chatapp.outbox.enabled=false",
+				// No broker in these tests: readiness must not depend on one at
+				// localhost:9092.
+				"management.health.kafka.enabled=false" })
 class OpenApiDocumentTests {
 
 	@DynamicPropertySource

@@ -26,10 +26,10 @@ public final class TestUsersApiApplication {
 		Runtime.getRuntime().addShutdownHook(new Thread(postgres::close));
 		DriverManagerDataSource admin = new DriverManagerDataSource(postgres.jdbcUrl(), postgres.superuser(), "");
 		new DatabaseMigrator(admin, List.of(new ServiceSchema("users", "users_app", "users_app"))).migrate();
-		// Without Kafka the events wait in the outbox; the AppHost runs users-api with
-		// Kafka.
+		// No Kafka here: events wait in the outbox, and health leaves Kafka out.
 		SpringApplication.from(UsersApiApplication::main)
-			.run(concat(args, "--spring.datasource.url=" + postgres.jdbcUrl(), "--chatapp.outbox.enabled=false"));
+			.run(concat(args, "--spring.datasource.url=" + postgres.jdbcUrl(), "--chatapp.outbox.enabled=false",
+					"--management.health.kafka.enabled=false"));
 	}
 
 	private static String[] concat(String[] args, String... extra) {

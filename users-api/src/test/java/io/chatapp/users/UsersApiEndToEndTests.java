@@ -44,7 +44,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * in, fetch yourself over REST and over gRPC.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "spring.grpc.server.port=0", "server.address=127.0.0.1", "chatapp.outbox.enabled=false" })
+		properties = { "spring.grpc.server.port=0", "server.address=127.0.0.1", "chatapp.outbox.enabled=false",
+				// No broker in these tests: readiness must not depend on one at
+				// localhost:9092.
+				"management.health.kafka.enabled=false" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UsersApiEndToEndTests {
 

@@ -25,7 +25,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * database-enforced uniqueness, indexed prefix search, and events recorded with their
  * change and only with it.
  */
-@SpringBootTest(properties = { "spring.grpc.server.port=0", "chatapp.outbox.enabled=false" })
+@SpringBootTest(properties = { "spring.grpc.server.port=0", "chatapp.outbox.enabled=false",
+		// No broker in these tests: readiness must not depend on one at localhost:9092.
+		"management.health.kafka.enabled=false" })
 class UserServiceTests {
 
 	@DynamicPropertySource
