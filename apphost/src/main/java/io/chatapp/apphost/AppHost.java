@@ -3,6 +3,8 @@ package io.chatapp.apphost;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
+import io.chatapp.apphost.dashboard.Dashboard;
+
 /**
  * Starts the whole of ChatApp on one machine with only a JDK: a real Kafka broker, a real
  * PostgreSQL, the migration job and every service, wired together through environment
@@ -10,8 +12,9 @@ import java.util.concurrent.CountDownLatch;
  * migration job, then the services, each with its references and waits.
  *
  * <p>
- * Ctrl-C stops everything (services first, then Kafka, then PostgreSQL). Settings: see
- * {@link AppHostOptions} and the module README.
+ * Ctrl-C stops everything (services first, then Kafka, then PostgreSQL). The
+ * {@link Dashboard} (http://127.0.0.1:18888) shows the resources, their logs and
+ * telemetry, and Kafka. Settings: see {@link AppHostOptions} and the module README.
  */
 public final class AppHost {
 
@@ -21,15 +24,29 @@ public final class AppHost {
 	public static void main(String[] args) throws InterruptedException {
 		long begin = System.nanoTime();
 		DistributedApplication app;
+		Dashboard dashboard = null;
 		try {
-			app = build(AppHostOptions.parse(args));
+			AppHostOptions options = AppHostOptions.parse(args);
+			app = build(options);
+			// The dashboard comes first: it shows the start as it happens, and its OTLP
+			// receiver must be listening before the services begin to export.
+			if (options.dashboardEnabled()) {
+				dashboard = Dashboard.start(app, options);
+				System.out.println("[apphost] Dashboard: " + dashboard.browserUrl());
+			}
 		}
 		catch (AppHostException ex) {
 			System.err.println("[apphost] " + ex.getMessage());
 			System.exit(2);
 			return;
 		}
-		Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "apphost-stop"));
+		Dashboard started = dashboard;
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			app.stop();
+			if (started != null) {
+				started.close();
+			}
+		}, "apphost-stop"));
 		try {
 			app.start();
 		}
@@ -38,7 +55,7 @@ public final class AppHost {
 			app.stop();
 			System.exit(1);
 		}
-		printSummary(app, Duration.ofNanos(System.nanoTime() - begin));
+		printSummary(app, dashboard, Duration.ofNanos(System.nanoTime() - begin));
 		// Everything else runs on daemon threads; this keeps the AppHost alive.
 		new CountDownLatch(1).await();
 	}
@@ -120,7 +137,7 @@ public final class AppHost {
 		return (value != null && !value.isBlank()) ? value : defaultValue;
 	}
 
-	private static void printSummary(DistributedApplication app, Duration elapsed) {
+	private static void printSummary(DistributedApplication app, Dashboard dashboard, Duration elapsed) {
 		StringBuilder summary = new StringBuilder();
 		summary.append(String.format("%n[apphost] ChatApp is up in %.1f s. Data: %s. Ctrl-C stops everything.%n",
 				elapsed.toMillis() / 1000.0, app.dataDirectory()));
@@ -130,6 +147,9 @@ public final class AppHost {
 			String where = (resource.state() == ResourceState.UNAVAILABLE) ? resource.detail()
 					: String.join(", ", resource.endpoints());
 			summary.append(String.format("[apphost]   %-14s %-16s %s%n", resource.name(), state, where));
+		}
+		if (dashboard != null) {
+			summary.append(String.format("[apphost] Dashboard: %s%n", dashboard.browserUrl()));
 		}
 		System.out.print(summary);
 	}

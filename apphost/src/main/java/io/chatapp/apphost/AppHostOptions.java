@@ -88,6 +88,28 @@ public final class AppHostOptions {
 		return Boolean.parseBoolean(get("console", "true"));
 	}
 
+	/**
+	 * Whether the dashboard (and its OTLP receiver) runs.
+	 * @return {@code true} unless {@code dashboard.enabled=false}
+	 */
+	public boolean dashboardEnabled() {
+		return Boolean.parseBoolean(get("dashboard.enabled", "true"));
+	}
+
+	/**
+	 * Where the services send their telemetry: {@code otlp.endpoint} if set, else the
+	 * dashboard's own OTLP/HTTP receiver ({@code otlp.http-port}, 18890) while the
+	 * dashboard runs, else nowhere.
+	 * @return the OTLP/HTTP endpoint, if any
+	 */
+	public Optional<String> otlpEndpoint() {
+		Optional<String> configured = find("otlp.endpoint");
+		if (configured.isPresent() || !dashboardEnabled()) {
+			return configured;
+		}
+		return Optional.of("http://127.0.0.1:" + port("otlp.http-port", 18890));
+	}
+
 	public Optional<String> find(String key) {
 		return Optional.ofNullable(this.values.get(key)).map(String::trim).filter((value) -> !value.isEmpty());
 	}

@@ -571,7 +571,7 @@ public final class DistributedApplication implements AutoCloseable {
 				// process of its own; pools grow on demand up to the service's maximum.
 				this.environment.put("SPRING_DATASOURCE_HIKARI_MINIMUM_IDLE", "2");
 			}
-			builder.options.find("otlp.endpoint").ifPresent(this::withOtlpExporter);
+			builder.options.otlpEndpoint().ifPresent(this::withOtlpExporter);
 			builder.options.find(name + ".jvm-args")
 				.ifPresent((value) -> this.jvmArgs = builder.options.list(name + ".jvm-args"));
 			this.args.addAll(builder.options.list(name + ".args"));
@@ -671,9 +671,9 @@ public final class DistributedApplication implements AutoCloseable {
 		}
 
 		/**
-		 * Telemetry goes to the dashboard's OTLP receiver when one is configured; with
-		 * none, no endpoint is set and the services export nothing (instead of retrying a
-		 * dead address every second).
+		 * Telemetry goes to the dashboard's OTLP receiver (or the configured one); with
+		 * the dashboard off and none configured, no endpoint is set and the services
+		 * export nothing (instead of retrying a dead address every second).
 		 */
 		private void withOtlpExporter(String endpoint) {
 			this.environment.put("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint);
@@ -682,6 +682,10 @@ public final class DistributedApplication implements AutoCloseable {
 			this.environment.put("OTEL_METRIC_EXPORT_INTERVAL", "1000");
 			this.environment.put("OTEL_BSP_SCHEDULE_DELAY", "1000");
 			this.environment.put("OTEL_BLRP_SCHEDULE_DELAY", "1000");
+			// Metrics leave through Micrometer's OTLP registry, which Spring Boot
+			// configures from its own properties rather than from OTEL_*.
+			this.environment.put("MANAGEMENT_OTLP_METRICS_EXPORT_URL", endpoint + "/v1/metrics");
+			this.environment.put("MANAGEMENT_OTLP_METRICS_EXPORT_STEP", "1s");
 		}
 
 		List<ProjectResource> instances() {

@@ -7,24 +7,36 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
 /**
  * A resource's output: the last lines in memory (bounded), every line in a file under the
  * data directory, and each line on the AppHost console prefixed with the resource name.
+ *
+ * <p>
+ * Lines carry a sequence number shared by all resources, so the dashboard can interleave
+ * the logs of every resource and tail them with "lines after n".
  */
 public final class ResourceLog {
 
 	private static final Object CONSOLE_LOCK = new Object();
 
+	/**
+	 * Guards the shared sequence and every in-memory buffer, so that once a reader has
+	 * seen number n, every line numbered up to n is in its buffer.
+	 */
+	private static final Object MEMORY_LOCK = new Object();
+
+	private static long sequence;
+
 	private final String prefix;
 
 	private final int capacity;
 
-	private final Deque<String> lines;
+	private final Deque<Line> lines;
 
 	private final PrintStream console;
 
@@ -52,10 +64,12 @@ public final class ResourceLog {
 	 * @param line the line, without its line break
 	 */
 	public synchronized void append(String line) {
-		if (this.lines.size() == this.capacity) {
-			this.lines.removeFirst();
+		synchronized (MEMORY_LOCK) {
+			if (this.lines.size() == this.capacity) {
+				this.lines.removeFirst();
+			}
+			this.lines.addLast(new Line(++sequence, Instant.now(), line));
 		}
-		this.lines.addLast(line);
 		if (this.file != null) {
 			try {
 				this.file.write(line);
@@ -79,9 +93,33 @@ public final class ResourceLog {
 	 * @param max how many at most
 	 * @return the lines
 	 */
-	public synchronized List<String> tail(int max) {
-		List<String> all = new ArrayList<>(this.lines);
-		return List.copyOf(all.subList(Math.max(0, all.size() - max), all.size()));
+	public List<String> tail(int max) {
+		synchronized (MEMORY_LOCK) {
+			return this.lines.stream().skip(Math.max(0, this.lines.size() - max)).map(Line::text).toList();
+		}
+	}
+
+	/**
+	 * The lines kept in memory numbered above {@code after} and up to {@code upTo}.
+	 * @param after exclusive lower bound, 0 for all
+	 * @param upTo inclusive upper bound, usually {@link #lastSequence()} read before
+	 * @return the lines, oldest first
+	 */
+	public List<Line> lines(long after, long upTo) {
+		synchronized (MEMORY_LOCK) {
+			return this.lines.stream().filter((line) -> line.sequence() > after && line.sequence() <= upTo).toList();
+		}
+	}
+
+	/**
+	 * The number of the latest line of any resource: every line numbered up to it is
+	 * already in its buffer.
+	 * @return the latest sequence number, 0 before the first line
+	 */
+	public static long lastSequence() {
+		synchronized (MEMORY_LOCK) {
+			return sequence;
+		}
 	}
 
 	synchronized void close() {
@@ -94,6 +132,16 @@ public final class ResourceLog {
 			}
 			this.file = null;
 		}
+	}
+
+	/**
+	 * One line of output.
+	 *
+	 * @param sequence its number, increasing across all resources
+	 * @param time when the AppHost read it
+	 * @param text the line, without its line break
+	 */
+	public record Line(long sequence, Instant time, String text) {
 	}
 
 }

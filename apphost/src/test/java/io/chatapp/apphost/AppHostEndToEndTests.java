@@ -6,12 +6,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatapp.apphost.dashboard.Dashboard;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -25,9 +28,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Starts the real model (Kafka broker, PostgreSQL, migration job, services) once, drives
- * it over HTTP like a client, stops it and checks that nothing is left running. The chats
- * part runs only when the chats jars have been built.
+ * Starts the real model (Kafka broker, PostgreSQL, migration job, services) once with its
+ * dashboard, drives it over HTTP like a client, checks what the dashboard shows
+ * (resources, a trace across the services, Kafka topics), stops it and checks that
+ * nothing is left running. The chats part runs only when the chats jars have been built.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -41,6 +45,8 @@ class AppHostEndToEndTests {
 
 	private DistributedApplication app;
 
+	private Dashboard dashboard;
+
 	private final List<Long> pids = new ArrayList<>();
 
 	@BeforeAll
@@ -48,6 +54,8 @@ class AppHostEndToEndTests {
 		assumeTrue(TestModels.jarExists("users-api"), "users-api has not been built");
 		this.options = TestModels.options("end-to-end");
 		this.app = AppHost.build(AppHostOptions.of(this.options));
+		// As AppHost.main does: the dashboard and its OTLP receiver first.
+		this.dashboard = Dashboard.start(this.app, AppHostOptions.of(this.options));
 		this.app.start();
 		this.app.resources().forEach((resource) -> this.pids.addAll(resource.pids()));
 	}
@@ -56,6 +64,9 @@ class AppHostEndToEndTests {
 	void stopTheSystem() {
 		if (this.app != null) {
 			this.app.stop();
+		}
+		if (this.dashboard != null) {
+			this.dashboard.close();
 		}
 	}
 
@@ -103,13 +114,77 @@ class AppHostEndToEndTests {
 
 	@Test
 	@Order(4)
+	void theDashboardListsEveryResourceReady() throws Exception {
+		JsonNode items = call("GET", dashboard("/api/resources"), null, null, 200).get("items");
+		List<String> names = new ArrayList<>();
+		for (JsonNode item : items) {
+			names.add(item.get("name").asText());
+			if (item.get("state").asText().equals("UNAVAILABLE")) {
+				continue;
+			}
+			if (item.get("kind").asText().equals("job")) {
+				assertThat(item.get("stateLabel").asText()).as(item.toString()).isEqualTo("Exited (0)");
+			}
+			else {
+				assertThat(item.get("state").asText()).as(item.toString()).isEqualTo("HEALTHY");
+				assertThat(item.get("startTime").asText()).isNotBlank();
+			}
+		}
+		assertThat(names).containsExactly("kafka", "postgres", "db-migration", "users-api", "chats-api",
+				"chats-worker");
+	}
+
+	@Test
+	@Order(5)
+	void aTraceCrossesChatsApiUsersApiAndTheWorker() {
+		assumeTrue(state("chats-api") == ResourceState.HEALTHY, "chats-api is not running");
+		assumeTrue(state("chats-worker") == ResourceState.HEALTHY, "chats-worker is not running");
+		// The chat created in @Order(3): chats-api asked users-api over gRPC, the outbox
+		// went through Kafka to the worker. One trace (with the traces it links to)
+		// holds spans of all three.
+		Set<String> wanted = Set.of("chats-api", "users-api", "chats-worker");
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+			JsonNode traces = call("GET", dashboard("/api/telemetry/traces?service=chats-api&limit=100"), null, null,
+					200)
+				.get("items");
+			Set<String> best = new HashSet<>();
+			for (JsonNode trace : traces) {
+				JsonNode detail = call("GET", dashboard("/api/telemetry/traces/" + trace.get("traceId").asText()), null,
+						null, 200);
+				Set<String> services = new HashSet<>();
+				detail.get("spans").forEach((span) -> services.add(span.get("service").asText()));
+				if (services.containsAll(wanted)) {
+					best = services;
+					break;
+				}
+				best = (services.size() > best.size()) ? services : best;
+			}
+			assertThat(best).containsAll(wanted);
+		});
+	}
+
+	@Test
+	@Order(6)
+	void theKafkaPageListsChatEventsWithTwelvePartitions() throws Exception {
+		assumeTrue(state("chats-api") == ResourceState.HEALTHY, "chats-api is not running");
+		JsonNode topics = call("GET", dashboard("/api/kafka/topics"), null, null, 200).get("items");
+		assertThat(topics).anySatisfy((topic) -> {
+			assertThat(topic.get("name").asText()).isEqualTo("chat.events");
+			assertThat(topic.get("partitionCount").asInt()).isEqualTo(12);
+		});
+	}
+
+	@Test
+	@Order(7)
 	void stoppingLeavesNoProcessAndNoBusyPort() {
 		this.app.stop();
+		this.dashboard.close();
 		assertThat(this.pids)
 			.allSatisfy((pid) -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse());
 		assertThat(this.app.liveRecordedProcesses()).isEmpty();
 		for (String key : List.of("kafka.port", "kafka.controller-port", "postgres.port", "users-api.port",
-				"users-api.grpc-port", "chats-api.port", "chats-worker.port")) {
+				"users-api.grpc-port", "chats-api.port", "chats-worker.port", "dashboard.port", "otlp.http-port",
+				"otlp.grpc-port")) {
 			assertThat(Processes.isFree(Integer.parseInt(this.options.get(key)))).as(key + " is free").isTrue();
 		}
 	}
@@ -128,6 +203,10 @@ class AppHostEndToEndTests {
 
 	private String users(String path) {
 		return "http://127.0.0.1:" + this.options.get("users-api.port") + path;
+	}
+
+	private String dashboard(String path) {
+		return "http://127.0.0.1:" + this.options.get("dashboard.port") + path;
 	}
 
 	private String chats(String path) {

@@ -1,0 +1,174 @@
+// Shared by every page: navigation, the JSON API client, formatting and small DOM helpers.
+'use strict';
+
+const PAGES = [
+	['/', 'Resources'],
+	['/console', 'Console logs'],
+	['/structured', 'Structured logs'],
+	['/traces', 'Traces'],
+	['/metrics', 'Metrics'],
+	['/kafka', 'Kafka'],
+];
+
+function renderNav(active) {
+	const nav = document.createElement('nav');
+	nav.className = 'side';
+	nav.append(el('div', { class: 'brand' }, 'ChatApp', el('small', {}, 'AppHost dashboard')));
+	for (const [href, title] of PAGES) {
+		nav.append(el('a', { href, class: href === active ? 'active' : '' }, title));
+	}
+	document.body.prepend(nav);
+}
+
+/** Creates an element: el('a', {href: '/'}, 'text', childNode, ...). */
+function el(tag, attrs, ...children) {
+	const node = document.createElement(tag);
+	for (const [key, value] of Object.entries(attrs || {})) {
+		if (value === null || value === undefined || value === false) continue;
+		if (key.startsWith('on')) node.addEventListener(key.substring(2), value);
+		else if (key === 'style' && typeof value === 'object') Object.assign(node.style, value);
+		else node.setAttribute(key, value === true ? '' : value);
+	}
+	for (const child of children.flat()) {
+		if (child === null || child === undefined || child === false) continue;
+		node.append(child instanceof Node ? child : String(child));
+	}
+	return node;
+}
+
+/** Calls the JSON API; rejects with the server's error message. */
+async function api(path, options) {
+	const response = await fetch(path, Object.assign({ headers: { 'Accept': 'application/json' } }, options || {}));
+	let body = null;
+	try {
+		body = await response.json();
+	} catch (e) {
+		// Not JSON: reported below with the status.
+	}
+	if (!response.ok) {
+		throw new Error((body && body.error) || ('HTTP ' + response.status));
+	}
+	return body;
+}
+
+function postJson(path, body) {
+	return api(path, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
+		body: body === undefined ? '{}' : JSON.stringify(body),
+	});
+}
+
+/** Shows or hides the page's error banner (an element with id "error"). */
+function showError(message) {
+	const banner = document.getElementById('error');
+	if (!banner) return;
+	banner.textContent = message || '';
+	banner.classList.toggle('shown', !!message);
+}
+
+/** Calls fn now and every intervalMs while the tab is visible; fn may be async. */
+function every(intervalMs, fn) {
+	let running = false;
+	const tick = async () => {
+		if (running || document.hidden) return;
+		running = true;
+		try {
+			await fn();
+		} finally {
+			running = false;
+		}
+	};
+	tick();
+	return setInterval(tick, intervalMs);
+}
+
+function formatTime(iso) {
+	if (!iso) return '';
+	const date = new Date(iso);
+	return date.toLocaleTimeString([], { hour12: false }) + '.' + String(date.getMilliseconds()).padStart(3, '0');
+}
+
+function formatDateTime(iso) {
+	if (!iso) return '';
+	const date = new Date(iso);
+	return date.toLocaleDateString() + ' ' + date.toLocaleTimeString([], { hour12: false });
+}
+
+function formatDuration(ms) {
+	if (ms === null || ms === undefined) return '';
+	if (ms < 1) return (ms * 1000).toFixed(0) + ' µs';
+	if (ms < 1000) return (ms < 10 ? ms.toFixed(2) : ms.toFixed(1)) + ' ms';
+	if (ms < 60000) return (ms / 1000).toFixed(2) + ' s';
+	return Math.floor(ms / 60000) + ' min ' + Math.round((ms % 60000) / 1000) + ' s';
+}
+
+function formatSince(iso) {
+	if (!iso) return '';
+	const seconds = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 1000));
+	if (seconds < 60) return seconds + ' s ago';
+	if (seconds < 3600) return Math.floor(seconds / 60) + ' min ago';
+	return Math.floor(seconds / 3600) + ' h ' + Math.floor((seconds % 3600) / 60) + ' min ago';
+}
+
+/** A stable colour per service name, so a service looks the same on every page. */
+function serviceColor(name, lightness) {
+	let hash = 0;
+	for (const c of String(name)) hash = (hash * 31 + c.charCodeAt(0)) | 0;
+	return 'hsl(' + (Math.abs(hash) % 360) + ', 55%, ' + (lightness || 45) + '%)';
+}
+
+function chip(service) {
+	return el('span', { class: 'chip', style: { background: serviceColor(service) } }, service);
+}
+
+/** Key/value grid for attributes; values that are objects are shown as JSON. */
+function keyValues(map) {
+	const entries = Object.entries(map || {});
+	if (entries.length === 0) return el('div', { class: 'muted small' }, 'none');
+	const grid = el('div', { class: 'kv' });
+	for (const [key, value] of entries.sort(([a], [b]) => a.localeCompare(b))) {
+		grid.append(el('div', { class: 'k' }, key),
+			el('div', { class: 'v' }, typeof value === 'object' ? JSON.stringify(value) : String(value)));
+	}
+	return grid;
+}
+
+/** Query parameters of the page URL. */
+function pageParam(name) {
+	return new URLSearchParams(location.search).get(name);
+}
+
+/** Replaces the page URL's query (no reload), so filters survive a reload and can be shared. */
+function setPageParams(params) {
+	const query = new URLSearchParams();
+	for (const [key, value] of Object.entries(params)) {
+		if (value !== null && value !== undefined && value !== '') query.set(key, value);
+	}
+	const search = query.toString();
+	history.replaceState(null, '', location.pathname + (search ? '?' + search : ''));
+}
+
+/** Fills a <select> with options, keeping the current choice when it still exists. */
+function fillSelect(select, values, firstLabel) {
+	const current = select.value || select.dataset.initial || '';
+	const wanted = [''].concat(values);
+	const existing = Array.from(select.options).map((option) => option.value);
+	if (existing.join('\n') !== wanted.join('\n')) {
+		select.replaceChildren(el('option', { value: '' }, firstLabel),
+			...values.map((value) => el('option', { value }, value)));
+	}
+	select.value = wanted.includes(current) ? current : '';
+	delete select.dataset.initial;
+}
+
+function prettyJson(text) {
+	if (typeof text !== 'string') return text;
+	const trimmed = text.trim();
+	if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) return text;
+	try {
+		return JSON.stringify(JSON.parse(trimmed), null, 2);
+	} catch (e) {
+		return text;
+	}
+}
