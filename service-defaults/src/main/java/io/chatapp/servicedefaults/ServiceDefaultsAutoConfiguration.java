@@ -1,5 +1,6 @@
 package io.chatapp.servicedefaults;
 
+import io.micrometer.observation.ObservationPredicate;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.instrumentation.logback.appender.v1_0.OpenTelemetryAppender;
 
@@ -10,6 +11,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * The basic flavour of the service defaults, for every service and job: log records are
@@ -26,6 +30,31 @@ public class ServiceDefaultsAutoConfiguration {
 	@ConditionalOnMissingBean
 	OpenTelemetryLogsBridge openTelemetryLogsBridge(OpenTelemetry openTelemetry) {
 		return new OpenTelemetryLogsBridge(openTelemetry);
+	}
+
+	/**
+	 * Health probes are polled every few seconds by orchestrators and the AppHost; a
+	 * trace for each would bury the real ones. Requests to the probe paths are not
+	 * observed: the server request itself (from its context) and anything observed while
+	 * serving it (security filters, for example; from the current request).
+	 * @return the predicate
+	 */
+	@Bean
+	@ConditionalOnClass({ ObservationPredicate.class, ServerRequestObservationContext.class,
+			RequestContextHolder.class })
+	@ConditionalOnMissingBean(name = "probeRequestsNotObserved")
+	ObservationPredicate probeRequestsNotObserved() {
+		return (name, context) -> {
+			if (context instanceof ServerRequestObservationContext server) {
+				return !isProbe(server.getCarrier().getRequestURI());
+			}
+			return !(RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+					&& isProbe(attributes.getRequest().getRequestURI()));
+		};
+	}
+
+	static boolean isProbe(String path) {
+		return path != null && (path.equals("/health") || path.equals("/alive") || path.startsWith("/actuator"));
 	}
 
 	/**
