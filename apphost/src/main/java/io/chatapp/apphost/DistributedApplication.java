@@ -566,10 +566,10 @@ public final class DistributedApplication implements AutoCloseable {
 			this.job = job;
 			this.references.add(this::environment);
 			if (!job) {
-				// Dev machine: every service runs here, and each idle PostgreSQL
-				// connection is a
-				// process of its own; pools grow on demand up to the service's maximum.
-				this.environment.put("SPRING_DATASOURCE_HIKARI_MINIMUM_IDLE", "2");
+				// Every service runs on this machine, and each idle PostgreSQL
+				// connection is a process of its own (about 17 MB); pools grow on
+				// demand up to the service's maximum.
+				this.environment.put("SPRING_DATASOURCE_HIKARI_MINIMUM_IDLE", "1");
 			}
 			builder.options.otlpEndpoint().ifPresent(this::withOtlpExporter);
 			builder.options.find(name + ".jvm-args")
