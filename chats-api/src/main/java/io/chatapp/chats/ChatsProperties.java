@@ -15,10 +15,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param syncPollInterval how often a waiting sync looks for new events
  * @param syncBatchSize most events returned by one sync call
  * @param maxGroupMembers largest group
+ * @param syncMaxWaiters most {@code /api/sync} calls waiting at once; each holds a
+ * request thread, so further calls answer at once instead of waiting
  */
 @ConfigurationProperties("chatapp.chats")
 public record ChatsProperties(@DefaultValue("120") int sendsPerMinute, @DefaultValue("30") int chatCreationsPerMinute,
 		@DefaultValue("2s") Duration usersDeadline, @DefaultValue("30s") Duration syncMaxTimeout,
 		@DefaultValue("100ms") Duration syncPollInterval, @DefaultValue("500") int syncBatchSize,
-		@DefaultValue("1000") int maxGroupMembers) {
+		@DefaultValue("1000") int maxGroupMembers, @DefaultValue("64") int syncMaxWaiters) {
 }

@@ -345,14 +345,16 @@ class ChatsApiEndToEndTests {
 	}
 
 	@Test
-	void notificationsAreListedAndMarkedRead() {
+	void notificationsAreListedMarkedReadAndForgetDeletedText() {
+		String chatId = group(this.alice, this.bob);
+		send(this.alice, chatId, "hey @bob");
 		UUID id = UUID.randomUUID();
 		this.jdbc.sql("""
 				INSERT INTO notifications (id, user_id, kind, chat_id, seq, from_user_id, preview, created_at)
-				VALUES (:id, :user, 'mention', :chat, 3, :from, 'hey @bob', now())""")
+				VALUES (:id, :user, 'mention', CAST(:chat AS uuid), 1, :from, 'hey @bob', now())""")
 			.param("id", id)
 			.param("user", this.bob)
-			.param("chat", UUID.randomUUID())
+			.param("chat", chatId)
 			.param("from", this.alice)
 			.update();
 		Map<String, Object> list = call(this.bob, HttpMethod.GET, "/api/notifications?unreadOnly=true", null).getBody();
@@ -365,8 +367,43 @@ class ChatsApiEndToEndTests {
 		call(this.bob, HttpMethod.POST, "/api/notifications/read", Map.of("ids", List.of(id)));
 		assertThat((List<?>) call(this.bob, HttpMethod.GET, "/api/notifications?unreadOnly=true", null).getBody()
 			.get("items")).isEmpty();
+
+		call(this.alice, HttpMethod.DELETE, "/api/chats/" + chatId + "/messages/1", null);
+		List<Map<String, Object>> all = (List<Map<String, Object>>) call(this.bob, HttpMethod.GET, "/api/notifications",
+				null)
+			.getBody()
+			.get("items");
+		assertThat(all).singleElement().satisfies((n) -> assertThat(n).containsEntry("preview", ""));
+		call(this.bob, HttpMethod.DELETE, "/api/chats/" + chatId + "/members/" + this.bob, null);
+		assertThat((List<?>) call(this.bob, HttpMethod.GET, "/api/notifications", null).getBody().get("items"))
+			.as("a chat the user left shows nothing")
+			.isEmpty();
 		assertThat(call(this.bob, HttpMethod.POST, "/api/notifications/read", Map.of("ids", List.of())).getStatusCode())
 			.isEqualTo(HttpStatus.BAD_REQUEST);
+	}
+
+	@Test
+	void forgedCursorsAndSyncTokensAre400() {
+		String farFuture = java.util.Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(("10000000000000:0:" + UUID.randomUUID()).getBytes());
+		assertThat(call(this.alice, HttpMethod.GET, "/api/chats?cursor=" + farFuture, null).getStatusCode())
+			.isEqualTo(HttpStatus.BAD_REQUEST);
+		String ahead = java.util.Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(("v1:" + Long.MAX_VALUE + ":1").getBytes());
+		assertThat(call(this.alice, HttpMethod.GET, "/api/sync?since=" + ahead, null).getStatusCode())
+			.isEqualTo(HttpStatus.BAD_REQUEST);
+	}
+
+	@Test
+	void aRetryAfterLeavingShowsNothingOfTheChat() {
+		String chatId = group(this.alice, this.bob);
+		Map<String, Object> body = Map.of("content", "before leaving", "clientMessageId", "leave-" + UUID.randomUUID());
+		call(this.bob, HttpMethod.POST, "/api/chats/" + chatId + "/messages", body);
+		call(this.bob, HttpMethod.DELETE, "/api/chats/" + chatId + "/members/" + this.bob, null);
+		assertThat(call(this.bob, HttpMethod.POST, "/api/chats/" + chatId + "/messages", body).getStatusCode())
+			.isEqualTo(HttpStatus.NOT_FOUND);
 	}
 
 	@Test

@@ -13,6 +13,10 @@ import java.util.UUID;
  */
 record ChatCursor(Instant lastActivityAt, UUID chatId) {
 
+	private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+
+	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
 	String encode() {
 		String raw = this.lastActivityAt.getEpochSecond() + ":" + this.lastActivityAt.getNano() + ":" + this.chatId;
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.US_ASCII));
@@ -21,8 +25,12 @@ record ChatCursor(Instant lastActivityAt, UUID chatId) {
 	static ChatCursor decode(String cursor) {
 		try {
 			String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII).split(":");
-			return new ChatCursor(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
-					UUID.fromString(parts[2]));
+			Instant activity = Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+			if (activity.isBefore(EARLIEST) || activity.isAfter(LATEST)) {
+				// Never handed out, and beyond what the database can compare with.
+				throw new IllegalArgumentException("not a cursor");
+			}
+			return new ChatCursor(activity, UUID.fromString(parts[2]));
 		}
 		catch (RuntimeException ex) {
 			throw new IllegalArgumentException("not a cursor", ex);

@@ -177,6 +177,13 @@ public class ChatRepository {
 		return counts;
 	}
 
+	int memberCount(UUID chatId) {
+		return this.jdbc.sql("SELECT count(*) FROM chat_members WHERE chat_id = :chatId")
+			.param("chatId", chatId)
+			.query(Integer.class)
+			.single();
+	}
+
 	int removeMember(UUID chatId, UUID userId) {
 		return this.jdbc.sql("DELETE FROM chat_members WHERE chat_id = :chatId AND user_id = :userId")
 			.param("chatId", chatId)

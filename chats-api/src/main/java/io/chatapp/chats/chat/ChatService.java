@@ -165,6 +165,10 @@ class ChatService {
 		this.transactions.executeWithoutResult((status) -> {
 			Chat chat = this.chats.lock(chatId).orElseThrow(() -> notFound(chatId));
 			requireAdmin(chat, chatId, userId);
+			int max = this.properties.maxGroupMembers();
+			if (this.chats.memberCount(chatId) + requested.size() > max) {
+				throw ProblemException.invalid("userIds", "a group has at most " + max + " members");
+			}
 			Instant now = now();
 			for (UUID member : requested) {
 				if (this.chats.insertMember(chatId, member, "member", now)) {

@@ -95,7 +95,7 @@ public class MessageRepository {
 		if (hasMore) {
 			rows.remove(rows.size() - 1);
 		}
-		return new MessagePage(withReactions(chatId, rows), hasMore);
+		return new MessagePage(withReactions(rows), hasMore);
 	}
 
 	/**
@@ -116,16 +116,15 @@ public class MessageRepository {
 		if (chats.isEmpty()) {
 			return result;
 		}
-		this.jdbc
-			.sql("SELECT " + COLUMNS
-					+ """
-							 FROM messages WHERE (chat_id, seq) IN (SELECT * FROM unnest(CAST(:chats AS uuid[]), CAST(:seqs AS bigint[])))
-							""")
+		List<MessageResponse> last = this.jdbc.sql("SELECT " + COLUMNS + """
+				 FROM messages
+				WHERE (chat_id, seq) IN (SELECT * FROM unnest(CAST(:chats AS uuid[]), CAST(:seqs AS bigint[])))
+				""")
 			.param("chats", chats.toArray(UUID[]::new))
 			.param("seqs", seqs.toArray(Long[]::new))
 			.query(MessageRepository::map)
-			.list()
-			.forEach((message) -> result.put(message.chatId(), withReactions(message)));
+			.list();
+		withReactions(last).forEach((message) -> result.put(message.chatId(), message));
 		return result;
 	}
 
@@ -199,7 +198,7 @@ public class MessageRepository {
 		if (chatId != null) {
 			spec = spec.param("chatId", chatId);
 		}
-		return spec.query(MessageRepository::map).list().stream().map(this::withReactions).toList();
+		return withReactions(spec.query(MessageRepository::map).list());
 	}
 
 	private static String prefixed() {
@@ -207,26 +206,40 @@ public class MessageRepository {
 	}
 
 	private MessageResponse withReactions(MessageResponse message) {
-		return withReactions(message.chatId(), List.of(message)).get(0);
+		return withReactions(List.of(message)).get(0);
 	}
 
-	private List<MessageResponse> withReactions(UUID chatId, List<MessageResponse> messages) {
+	/**
+	 * Adds each message's reactions, read in one query for all of them.
+	 * @param messages messages of any chats
+	 * @return the same messages, in the same order, with their reactions
+	 */
+	private List<MessageResponse> withReactions(List<MessageResponse> messages) {
 		if (messages.isEmpty()) {
 			return messages;
 		}
-		Map<Long, Map<String, List<UUID>>> bySeq = new LinkedHashMap<>();
+		Map<String, Map<String, List<UUID>>> byMessage = new LinkedHashMap<>();
 		this.jdbc.sql("""
-				SELECT seq, emoji, user_id FROM reactions WHERE chat_id = :chatId AND seq = ANY(:seqs)
+				SELECT chat_id, seq, emoji, user_id FROM reactions
+				WHERE (chat_id, seq) IN (SELECT * FROM unnest(CAST(:chats AS uuid[]), CAST(:seqs AS bigint[])))
 				ORDER BY created_at, user_id
 				""")
-			.param("chatId", chatId)
+			.param("chats", messages.stream().map(MessageResponse::chatId).toArray(UUID[]::new))
 			.param("seqs", messages.stream().map(MessageResponse::seq).toArray(Long[]::new))
 			.query((rs) -> {
-				bySeq.computeIfAbsent(rs.getLong("seq"), (s) -> new TreeMap<>())
+				byMessage
+					.computeIfAbsent(key(rs.getObject("chat_id", UUID.class), rs.getLong("seq")),
+							(k) -> new TreeMap<>())
 					.computeIfAbsent(rs.getString("emoji"), (e) -> new ArrayList<>())
 					.add(rs.getObject("user_id", UUID.class));
 			});
-		return messages.stream().map((m) -> m.withReactions(bySeq.getOrDefault(m.seq(), Map.of()))).toList();
+		return messages.stream()
+			.map((m) -> m.withReactions(byMessage.getOrDefault(key(m.chatId(), m.seq()), Map.of())))
+			.toList();
+	}
+
+	private static String key(UUID chatId, long seq) {
+		return chatId + "/" + seq;
 	}
 
 	static MessageResponse map(ResultSet rs, int row) throws SQLException {

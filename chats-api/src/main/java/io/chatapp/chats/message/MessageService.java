@@ -65,6 +65,8 @@ public class MessageService {
 		if (clientMessageId != null) {
 			var existing = this.messages.findByClientMessageId(senderId, clientMessageId);
 			if (existing.isPresent()) {
+				// A retry after leaving the chat shows nothing of it.
+				requireMember(chatId, senderId);
 				return original(existing.get(), chatId, senderId);
 			}
 		}

@@ -39,10 +39,15 @@ class NotificationController {
 
 	@GetMapping(path = "/api/notifications", produces = MediaType.APPLICATION_JSON_VALUE)
 	Notifications list(@AuthenticationPrincipal Jwt token, @RequestParam(defaultValue = "false") boolean unreadOnly) {
-		String filter = unreadOnly ? "AND NOT read" : "";
+		// A deleted message leaves no text behind; a chat the user left shows nothing.
+		String filter = unreadOnly ? "AND NOT n.read" : "";
 		List<Notification> items = this.jdbc.sql("""
-				SELECT id, kind, chat_id, seq, from_user_id, preview, created_at, read FROM notifications
-				WHERE user_id = :userId %s ORDER BY created_at DESC, id LIMIT :limit
+				SELECT n.id, n.kind, n.chat_id, n.seq, n.from_user_id, n.created_at, n.read,
+				       CASE WHEN msg.deleted THEN '' ELSE n.preview END AS preview
+				FROM notifications n
+				JOIN chat_members m ON m.chat_id = n.chat_id AND m.user_id = n.user_id
+				LEFT JOIN messages msg ON msg.chat_id = n.chat_id AND msg.seq = n.seq
+				WHERE n.user_id = :userId %s ORDER BY n.created_at DESC, n.id LIMIT :limit
 				""".formatted(filter))
 			.param("userId", CurrentUser.id(token))
 			.param("limit", LIMIT)

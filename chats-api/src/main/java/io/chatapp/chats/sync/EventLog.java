@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.chatapp.outbox.Traceparent;
+import io.chatapp.servicedefaults.web.ProblemException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -59,28 +60,43 @@ public class EventLog {
 
 	/**
 	 * Events visible to a user after a position: those of the chats they are a member of
-	 * now, and their own removals.
+	 * now, from the transaction that added them on, and their own removals.
 	 * @param userId the reader
 	 * @param after the position already seen
 	 * @param limit the most events to return
 	 * @return the events in order and the position to continue from
+	 * @throws ProblemException 400 for a position this database never handed out
 	 */
 	@Transactional(readOnly = true)
 	public Batch read(UUID userId, SyncToken after, int limit) {
-		String watermark = watermark();
+		Snapshot snapshot = snapshot();
+		if (Long.compareUnsigned(after.txId(), snapshot.xmax()) >= 0) {
+			// Ahead of every transaction that ever started here: made up, or from a
+			// database
+			// restored since; waiting would skip events silently.
+			throw ProblemException.invalid("since", "is not a position of this event log; fetch state and start over");
+		}
+		// Each branch walks an index from the position on: (chat_id, tx_id, id) per chat
+		// of the
+		// reader, (user_id, tx_id, id) for their removals.
 		List<Row> rows = this.jdbc.sql("""
-				SELECT o.tx_id::text AS tx_id, o.id, o.payload::text AS payload
-				FROM outbox o
-				WHERE (o.tx_id, o.id) > (CAST(:tx AS xid8), :id)
-				  AND o.tx_id < CAST(:watermark AS xid8)
-				  AND (o.chat_id IN (SELECT m.chat_id FROM chat_members m WHERE m.user_id = :userId)
-				       OR (o.user_id = :userId AND o.event_type = 'chat.member_removed'))
-				ORDER BY o.tx_id, o.id
+				SELECT tx_id::text AS tx_id, id, payload FROM (
+				  SELECT o.tx_id, o.id, o.payload::text AS payload
+				  FROM chat_members m JOIN outbox o ON o.chat_id = m.chat_id
+				  WHERE m.user_id = :userId AND o.tx_id >= m.joined_tx
+				    AND (o.tx_id, o.id) > (CAST(:tx AS xid8), :id) AND o.tx_id < CAST(:watermark AS xid8)
+				  UNION ALL
+				  SELECT o.tx_id, o.id, o.payload::text
+				  FROM outbox o
+				  WHERE o.user_id = :userId AND o.event_type = 'chat.member_removed'
+				    AND (o.tx_id, o.id) > (CAST(:tx AS xid8), :id) AND o.tx_id < CAST(:watermark AS xid8)
+				) visible
+				ORDER BY visible.tx_id, visible.id
 				LIMIT :limit
 				""")
 			.param("tx", Long.toUnsignedString(after.txId()))
 			.param("id", after.id())
-			.param("watermark", watermark)
+			.param("watermark", Long.toUnsignedString(snapshot.xmin()))
 			.param("userId", userId)
 			.param("limit", limit)
 			.query((rs, n) -> new Row(Long.parseUnsignedLong(rs.getString("tx_id")), rs.getLong("id"),
@@ -95,7 +111,7 @@ public class EventLog {
 		}
 		else {
 			// Everything below the watermark has been read: continue from just below it.
-			next = SyncToken.below(Long.parseUnsignedLong(watermark)).max(after);
+			next = SyncToken.below(snapshot.xmin()).max(after);
 		}
 		return new Batch(events, next);
 	}
@@ -107,8 +123,7 @@ public class EventLog {
 	 */
 	@Transactional(readOnly = true)
 	public SyncToken now() {
-		String watermark = watermark();
-		return SyncToken.below(Long.parseUnsignedLong(watermark));
+		return SyncToken.below(snapshot().xmin());
 	}
 
 	/**
@@ -120,9 +135,19 @@ public class EventLog {
 	public record Batch(List<JsonNode> events, SyncToken next) {
 	}
 
-	/** The oldest transaction still running: everything older has finished. */
-	private String watermark() {
-		return this.jdbc.sql("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").query(String.class).single();
+	/**
+	 * The oldest transaction still running (everything older has finished) and the next
+	 * transaction id to be assigned.
+	 */
+	private Snapshot snapshot() {
+		return this.jdbc.sql(
+				"SELECT pg_snapshot_xmin(s)::text AS xmin, pg_snapshot_xmax(s)::text AS xmax FROM pg_current_snapshot() s")
+			.query((rs, n) -> new Snapshot(Long.parseUnsignedLong(rs.getString("xmin")),
+					Long.parseUnsignedLong(rs.getString("xmax"))))
+			.single();
+	}
+
+	private record Snapshot(long xmin, long xmax) {
 	}
 
 	private record Row(long txId, long id, String payload) {

@@ -3,6 +3,7 @@ package io.chatapp.chats.sync;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 
 import io.chatapp.chats.ChatsProperties;
 import io.chatapp.chats.CurrentUser;
@@ -30,9 +31,12 @@ class SyncController {
 
 	private final ChatsProperties properties;
 
+	private final Semaphore waiters;
+
 	SyncController(EventLog events, ChatsProperties properties) {
 		this.events = events;
 		this.properties = properties;
+		this.waiters = new Semaphore(properties.syncMaxWaiters());
 	}
 
 	@GetMapping(path = "/api/sync", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -49,15 +53,21 @@ class SyncController {
 		catch (IllegalArgumentException ex) {
 			throw ProblemException.invalid("since", "is not a token from this API");
 		}
+		EventLog.Batch batch = this.events.read(userId, after, this.properties.syncBatchSize());
 		long wait = Math.min(timeout, this.properties.syncMaxTimeout().toMillis());
-		long deadline = System.nanoTime() + Duration.ofMillis(wait).toNanos();
-		while (true) {
-			EventLog.Batch batch = this.events.read(userId, after, this.properties.syncBatchSize());
-			if (!batch.events().isEmpty() || System.nanoTime() >= deadline) {
-				return new SyncResponse(batch.events(), batch.next().encode());
+		if (!batch.events().isEmpty() || wait == 0 || !this.waiters.tryAcquire()) {
+			return new SyncResponse(batch.events(), batch.next().encode());
+		}
+		try {
+			long deadline = System.nanoTime() + Duration.ofMillis(wait).toNanos();
+			while (batch.events().isEmpty() && System.nanoTime() < deadline) {
+				Thread.sleep(this.properties.syncPollInterval().toMillis());
+				batch = this.events.read(userId, batch.next(), this.properties.syncBatchSize());
 			}
-			after = batch.next();
-			Thread.sleep(this.properties.syncPollInterval().toMillis());
+			return new SyncResponse(batch.events(), batch.next().encode());
+		}
+		finally {
+			this.waiters.release();
 		}
 	}
 

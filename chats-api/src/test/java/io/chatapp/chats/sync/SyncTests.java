@@ -109,6 +109,23 @@ class SyncTests {
 	}
 
 	@Test
+	void aMemberAddedLaterDoesNotSeeTheChatsEarlierEvents() {
+		UUID chat = this.chats.get(0);
+		this.messages.send(chat, this.reader, new MessageRequests.Send("secret", null, null));
+		this.messages.delete(chat, 1, this.reader);
+		UUID newcomer = UUID.randomUUID();
+		this.jdbc.sql("INSERT INTO chat_members (chat_id, user_id, role, joined_at) VALUES (:c, :u, 'member', now())")
+			.param("c", chat)
+			.param("u", newcomer)
+			.update();
+		this.messages.send(chat, this.reader, new MessageRequests.Send("welcome", null, null));
+
+		EventLog.Batch fromTheStart = this.events.read(newcomer, new SyncToken(0, 0), 100);
+		assertThat(fromTheStart.events()).extracting((event) -> event.get("data").path("content").asString(""))
+			.containsExactly("welcome");
+	}
+
+	@Test
 	void staleSnapshotPlusSyncEventsEqualsAFreshFetchUnderConcurrentWrites() throws Exception {
 		// Some history before the client connects.
 		for (UUID chat : this.chats) {
