@@ -15,8 +15,26 @@ import org.springframework.core.io.Resource;
  * @param signingKey optional PKCS#8 PEM file with the RSA private key to sign with; when
  * absent a key is generated on first start and kept in the database, shared by all
  * instances
+ * @param maxConcurrentHashes how many password hashes may be computed at once (each
+ * Argon2 hash takes 16 MiB of memory); defaults to the number of processors
+ * @param maxFailedLogins failed logins for one username or email after which this
+ * instance refuses further attempts for it until the window has passed
+ * @param failedLoginWindow the window in which failed logins are counted
  */
 @ConfigurationProperties("chatapp.users")
 public record UsersProperties(@DefaultValue("chatapp-users") String issuer, @DefaultValue("chatapp") String audience,
-		@DefaultValue("1h") Duration tokenTtl, Resource signingKey) {
+		@DefaultValue("1h") Duration tokenTtl, Resource signingKey, Integer maxConcurrentHashes,
+		@DefaultValue("10") int maxFailedLogins, @DefaultValue("5m") Duration failedLoginWindow) {
+
+	public UsersProperties {
+		if (maxConcurrentHashes == null) {
+			maxConcurrentHashes = Runtime.getRuntime().availableProcessors();
+		}
+		if (maxConcurrentHashes < 1 || maxFailedLogins < 1 || failedLoginWindow.isNegative()
+				|| failedLoginWindow.isZero()) {
+			throw new IllegalArgumentException(
+					"max-concurrent-hashes and max-failed-logins must be at least 1, failed-login-window positive");
+		}
+	}
+
 }

@@ -160,6 +160,34 @@ class UsersApiEndToEndTests {
 	}
 
 	@Test
+	void controlCharactersAreA400NamingTheFieldNotAServerError() {
+		String name = "ctrl_" + shortId();
+		ResponseEntity<Map<String, Object>> registered = this.http.post()
+			.uri("/api/users")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("username", name, "displayName", "\u0001", "email", name + "@example.com", "password",
+					"password1"))
+			.retrieve()
+			.toEntity(new ParameterizedTypeReference<>() {
+			});
+		assertThat(registered.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(registered.getBody().get("errors").toString()).contains("displayName");
+
+		register(name, name + "@example.com", "password1");
+		ResponseEntity<Map<String, Object>> updated = this.http.patch()
+			.uri("/api/users/me")
+			.header("Authorization", "Bearer " + token(name, "password1"))
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("statusMessage", "a\u0000b"))
+			.retrieve()
+			.toEntity(new ParameterizedTypeReference<>() {
+			});
+		assertThat(updated.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(updated.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(updated.getBody().get("errors").toString()).contains("statusMessage");
+	}
+
+	@Test
 	void tokensVerifyAgainstThePublishedJwks() {
 		String name = "jwks_" + shortId();
 		String id = (String) register(name, name + "@example.com", "password1").getBody().get("id");

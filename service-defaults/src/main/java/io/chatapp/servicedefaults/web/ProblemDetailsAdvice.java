@@ -1,6 +1,7 @@
 package io.chatapp.servicedefaults.web;
 
 import java.net.URI;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,13 +33,19 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 /**
  * Renders every error of a Spring MVC handler as {@code application/problem+json}: bad
- * input is a 4xx that names each bad field, and an unexpected failure is a 500 without
- * internals (it is logged with its stack trace instead).
+ * input is a 4xx that names each bad field, a value the database refuses is a 400 (or a
+ * 409 for a duplicate key), and an unexpected failure is a 500 without internals (it is
+ * logged with its stack trace instead).
  */
 @RestControllerAdvice
 public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+	// Named, not referenced: spring-tx is optional, and services without it still work.
+	private static final String DATA_INTEGRITY_VIOLATION = "org.springframework.dao.DataIntegrityViolationException";
+
+	private static final String DUPLICATE_KEY = "org.springframework.dao.DuplicateKeyException";
 
 	@Override
 	protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
@@ -116,10 +123,37 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			// Let Spring Security's exception translation answer 401/403.
 			throw ex;
 		}
+		Throwable dataIntegrity = causeNamed(ex, DATA_INTEGRITY_VIOLATION);
+		if (dataIntegrity != null) {
+			return dataIntegrityProblem(ex, dataIntegrity, request);
+		}
 		log.error("Unexpected error handling {}", describe(request), ex);
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
 				"The server could not complete the request");
 		return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
+	}
+
+	/**
+	 * A value the database refused: 409 for a duplicate key, 400 for anything else (such
+	 * as a NUL character or a value breaking a CHECK constraint). It is the caller's
+	 * input, not a server fault, so it is logged at WARN; only the exception type and
+	 * SQLSTATE are logged, because database messages quote the rejected row.
+	 */
+	private ResponseEntity<Object> dataIntegrityProblem(Exception ex, Throwable violation, WebRequest request) {
+		SQLException sql = causedBy(violation, SQLException.class);
+		log.warn("Database refused a value handling {}: {} (SQLSTATE {})", describe(request),
+				violation.getClass().getSimpleName(), (sql != null) ? sql.getSQLState() : "unknown");
+		ProblemDetail problem;
+		if (causeNamed(violation, DUPLICATE_KEY) != null) {
+			problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "Request conflicts with existing data");
+			problem.setType(Problems.CONFLICT);
+		}
+		else {
+			problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+					"Request contains a value that cannot be stored");
+		}
+		return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatusCode.valueOf(problem.getStatus()),
+				request);
 	}
 
 	@Override
@@ -200,6 +234,21 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		catch (IllegalArgumentException ex) {
 			return null;
 		}
+	}
+
+	/**
+	 * The first throwable in the cause chain that is an instance of the named class,
+	 * compared by name so that the class need not be on the classpath.
+	 */
+	private static Throwable causeNamed(Throwable ex, String className) {
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			for (Class<?> type = cause.getClass(); type != null; type = type.getSuperclass()) {
+				if (type.getName().equals(className)) {
+					return cause;
+				}
+			}
+		}
+		return null;
 	}
 
 	private static <T extends Throwable> T causedBy(Throwable ex, Class<T> type) {

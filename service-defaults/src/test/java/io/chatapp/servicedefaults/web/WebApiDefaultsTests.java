@@ -12,6 +12,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +38,8 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -51,6 +54,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -240,6 +244,32 @@ class WebApiDefaultsTests {
 			.doesNotContain("io.chatapp")
 			.doesNotContainIgnoringCase("trace\"")
 			.doesNotContainIgnoringCase("exception");
+	}
+
+	@Test
+	void aValueTheDatabaseCannotStoreIsA400ProblemWithoutInternals() throws Exception {
+		// SQLSTATE 22021: a NUL character; 23514: a CHECK constraint.
+		for (String state : List.of("22021", "23514")) {
+			HttpResponse<String> response = send(
+					request("/api/unstorable?sqlState=" + state).POST(BodyPublishers.noBody()));
+
+			JsonNode problem = problem(response, 400);
+			assertThat(problem.path("detail").asString()).isEqualTo("Request contains a value that cannot be stored");
+			assertThat(problem.path("instance").asString()).isEqualTo("/api/unstorable");
+			assertThat(response.body()).doesNotContain(SECRET)
+				.doesNotContain(state)
+				.doesNotContain("org.springframework")
+				.doesNotContainIgnoringCase("exception");
+		}
+	}
+
+	@Test
+	void aDuplicateKeyFromTheDatabaseIsA409ProblemWithoutInternals() throws Exception {
+		HttpResponse<String> response = send(request("/api/duplicate").POST(BodyPublishers.noBody()));
+
+		JsonNode problem = problem(response, 409);
+		assertThat(problem.path("type").asString()).isEqualTo(Problems.CONFLICT.toString());
+		assertThat(response.body()).doesNotContain(SECRET).doesNotContainIgnoringCase("exception");
 	}
 
 	@Test
@@ -465,6 +495,18 @@ class WebApiDefaultsTests {
 		@GetMapping("/api/boom")
 		String boom() {
 			throw new IllegalStateException(SECRET);
+		}
+
+		@PostMapping("/api/unstorable")
+		void unstorable(@RequestParam String sqlState) {
+			throw new DataIntegrityViolationException("ERROR: " + SECRET,
+					new SQLException("ERROR: Failing row contains (" + SECRET + ")", sqlState));
+		}
+
+		@PostMapping("/api/duplicate")
+		void duplicate() {
+			throw new DuplicateKeyException("ERROR: duplicate key " + SECRET,
+					new SQLException("Key (username)=(" + SECRET + ") already exists", "23505"));
 		}
 
 		@PostMapping("/api/conflict")

@@ -1,6 +1,7 @@
 package io.chatapp.users.auth;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -30,8 +31,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Passwords and tokens: Argon2id hashes (bcrypt still verifies, for hashes from
- * elsewhere), RS256 JWTs signed with {@link SigningKeys} and verified locally like any
- * other service verifies them.
+ * elsewhere), a few at a time, RS256 JWTs signed with {@link SigningKeys} and verified
+ * locally like any other service verifies them.
  */
 @Configuration(proxyBeanMethods = false)
 class AuthConfiguration {
@@ -42,10 +43,16 @@ class AuthConfiguration {
 	}
 
 	@Bean
-	PasswordEncoder passwordEncoder() {
+	PasswordEncoder passwordEncoder(UsersProperties properties) {
 		String current = "argon2@SpringSecurity_v5_8";
-		return new DelegatingPasswordEncoder(current, Map.of(current,
+		PasswordEncoder encoder = new DelegatingPasswordEncoder(current, Map.of(current,
 				Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(), "bcrypt", new BCryptPasswordEncoder()));
+		return new ConcurrencyLimitedPasswordEncoder(encoder, properties.maxConcurrentHashes(), Duration.ofSeconds(2));
+	}
+
+	@Bean
+	LoginAttempts loginAttempts(UsersProperties properties, Clock clock) {
+		return new LoginAttempts(properties.maxFailedLogins(), properties.failedLoginWindow(), clock);
 	}
 
 	@Bean

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import io.chatapp.servicedefaults.web.ProblemException;
@@ -12,6 +13,7 @@ import io.chatapp.users.user.User;
 import io.chatapp.users.user.UserService;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import org.springframework.http.CacheControl;
@@ -27,7 +29,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Issues access tokens and publishes the keys that verify them. */
+/**
+ * Issues access tokens, refusing logins that failed too often ({@link LoginAttempts}),
+ * and publishes the keys that verify them.
+ */
 @RestController
 class TokenController {
 
@@ -41,19 +46,29 @@ class TokenController {
 
 	private final Clock clock;
 
-	TokenController(UserService users, JwtEncoder encoder, SigningKeys keys, UsersProperties properties, Clock clock) {
+	private final LoginAttempts loginAttempts;
+
+	TokenController(UserService users, JwtEncoder encoder, SigningKeys keys, UsersProperties properties, Clock clock,
+			LoginAttempts loginAttempts) {
 		this.users = users;
 		this.encoder = encoder;
 		this.keys = keys;
 		this.properties = properties;
 		this.clock = clock;
+		this.loginAttempts = loginAttempts;
 	}
 
 	@PostMapping(path = "/api/auth/token", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<TokenResponse> token(@Valid @RequestBody TokenRequest request) {
-		User user = this.users.authenticate(request.username(), request.password())
-			.orElseThrow(() -> ProblemException.unauthorized("Invalid username or password"));
+		this.loginAttempts.check(request.username());
+		Optional<User> authenticated = this.users.authenticate(request.username(), request.password());
+		if (authenticated.isEmpty()) {
+			this.loginAttempts.failed(request.username());
+			throw ProblemException.unauthorized("Invalid username or password");
+		}
+		this.loginAttempts.succeeded(request.username());
+		User user = authenticated.get();
 		Instant now = this.clock.instant();
 		JwtClaimsSet claims = JwtClaimsSet.builder()
 			.issuer(this.properties.issuer())
@@ -85,7 +100,10 @@ class TokenController {
 	 * @param username username or email
 	 * @param password the password
 	 */
-	record TokenRequest(@NotBlank @Size(max = 254) String username, @NotBlank @Size(max = 128) String password) {
+	record TokenRequest(
+			@NotBlank @Size(max = 254) @Pattern(regexp = "^[^\\p{Cc}]*$",
+					message = "must not contain control characters") String username,
+			@NotBlank @Size(max = 128) String password) {
 	}
 
 	/**

@@ -20,6 +20,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The users application service, shared by REST and gRPC: owns the transactions, and
@@ -36,22 +37,33 @@ public class UserService {
 
 	private final Clock clock;
 
+	private final TransactionTemplate transactions;
+
 	private final String unknownUserHash;
 
-	UserService(UserRepository users, Outbox outbox, PasswordEncoder passwordEncoder, Clock clock) {
+	UserService(UserRepository users, Outbox outbox, PasswordEncoder passwordEncoder, Clock clock,
+			TransactionTemplate transactions) {
 		this.users = users;
 		this.outbox = outbox;
 		this.passwordEncoder = passwordEncoder;
 		this.clock = clock;
+		this.transactions = transactions;
 		this.unknownUserHash = passwordEncoder.encode(UUID.randomUUID().toString());
 	}
 
-	@Transactional
 	User register(UserRequests.Register request) {
+		// Hashed before the transaction: no connection is held while waiting for a turn
+		// to
+		// hash or while hashing.
+		String passwordHash = this.passwordEncoder.encode(request.password());
+		return this.transactions.execute((status) -> insert(request, passwordHash));
+	}
+
+	private User insert(UserRequests.Register request, String passwordHash) {
 		String username = request.username().trim().toLowerCase(Locale.ROOT);
-		String displayName = (request.displayName() != null) ? request.displayName().trim() : username;
+		String displayName = (request.displayName() != null) ? request.displayName().strip() : username;
 		User user = new User(UUID.randomUUID(), username, displayName, request.email().trim().toLowerCase(Locale.ROOT),
-				this.passwordEncoder.encode(request.password()), null, null, PresenceStatus.OFFLINE, null, now());
+				passwordHash, null, null, PresenceStatus.OFFLINE, null, now());
 		try {
 			this.users.insert(user);
 		}
@@ -69,8 +81,9 @@ public class UserService {
 	 * @param password the password
 	 * @return the user, when the password matches
 	 */
-	@Transactional(readOnly = true)
 	public Optional<User> authenticate(String login, String password) {
+		// One query and no transaction, so the connection is back in the pool before the
+		// hash.
 		Optional<User> user = this.users.findByLogin(login);
 		String hash = user.map(User::passwordHash).orElse(this.unknownUserHash);
 		boolean matches = this.passwordEncoder.matches(password, hash);
@@ -100,7 +113,7 @@ public class UserService {
 	@Transactional
 	User updateProfile(UUID id, UserRequests.UpdateProfile request) {
 		User current = lock(id);
-		String displayName = (request.displayName() != null) ? request.displayName().trim() : current.displayName();
+		String displayName = (request.displayName() != null) ? request.displayName().strip() : current.displayName();
 		String avatarUrl = changed(request.avatarUrl(), current.avatarUrl());
 		String statusMessage = changed(request.statusMessage(), current.statusMessage());
 		this.users.updateProfile(id, displayName, avatarUrl, statusMessage);
@@ -143,8 +156,8 @@ public class UserService {
 		if (requested == null) {
 			return current;
 		}
-		String trimmed = requested.trim();
-		return trimmed.isEmpty() ? null : trimmed;
+		String stripped = requested.strip();
+		return stripped.isEmpty() ? null : stripped;
 	}
 
 	private static Map<String, Object> publicData(User user) {

@@ -29,7 +29,11 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.then;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 
 @WebMvcTest(TokenController.class)
 class TokenControllerTests {
@@ -80,6 +84,44 @@ class TokenControllerTests {
 	}
 
 	@Test
+	void afterTenFailuresForOneLoginFurtherAttemptsAre429WithoutCheckingThePassword() {
+		given(this.users.authenticate(any(), any())).willReturn(Optional.empty());
+		for (int i = 0; i < 10; i++) {
+			assertThat(token("Carol", "guess " + i)).hasStatus(HttpStatus.UNAUTHORIZED);
+		}
+
+		MvcTestResult refused = token("carol", "correct horse");
+		assertThat(refused).hasStatus(HttpStatus.TOO_MANY_REQUESTS)
+			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.hasHeader("Retry-After", "300");
+		then(this.users).should(times(10)).authenticate(any(), any());
+		assertThat(token("dave", "guess")).as("other logins are unaffected").hasStatus(HttpStatus.UNAUTHORIZED);
+	}
+
+	@Test
+	void aSuccessfulLoginClearsTheFailures() {
+		given(this.users.authenticate("erin", "wrong pass")).willReturn(Optional.empty());
+		given(this.users.authenticate("erin", "secret pass")).willReturn(Optional.of(BOB));
+		for (int i = 0; i < 9; i++) {
+			token("erin", "wrong pass");
+		}
+		assertThat(token("erin", "secret pass")).hasStatusOk();
+		for (int i = 0; i < 9; i++) {
+			token("erin", "wrong pass");
+		}
+		assertThat(token("erin", "secret pass")).hasStatusOk();
+	}
+
+	@Test
+	void aControlCharacterInTheLoginIs400NamingIt() {
+		assertThat(token("bob\\u0000", "secret pass")).hasStatus(HttpStatus.BAD_REQUEST)
+			.bodyJson()
+			.extractingPath("$.errors[0].field")
+			.isEqualTo("username");
+		then(this.users).should(never()).authenticate(any(), any());
+	}
+
+	@Test
 	void missingFieldsAre400() {
 		assertThat(this.mvc.post().uri("/api/auth/token").contentType(MediaType.APPLICATION_JSON).content("{}"))
 			.hasStatus(HttpStatus.BAD_REQUEST)
@@ -110,6 +152,12 @@ class TokenControllerTests {
 		assertThat(result).bodyJson().doesNotHavePath("$.keys[0].d");
 	}
 
+	/** {@code username} is inserted into JSON as is, so JSON escapes work. */
+	private MvcTestResult token(String username, String password) {
+		return this.mvc.post().uri("/api/auth/token").contentType(MediaType.APPLICATION_JSON).content("""
+				{"username":"%s","password":"%s"}""".formatted(username, password)).exchange();
+	}
+
 	@TestConfiguration(proxyBeanMethods = false)
 	static class Keys {
 
@@ -120,12 +168,18 @@ class TokenControllerTests {
 
 		@Bean
 		UsersProperties usersProperties() {
-			return new UsersProperties("chatapp-users", "chatapp", Duration.ofHours(1), null);
+			return new UsersProperties("chatapp-users", "chatapp", Duration.ofHours(1), null, 2, 10,
+					Duration.ofMinutes(5));
 		}
 
 		@Bean
 		Clock clock() {
 			return Clock.systemUTC();
+		}
+
+		@Bean
+		LoginAttempts loginAttempts(UsersProperties properties, Clock clock) {
+			return new AuthConfiguration().loginAttempts(properties, clock);
 		}
 
 		@Bean

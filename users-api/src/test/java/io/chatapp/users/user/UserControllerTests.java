@@ -69,6 +69,52 @@ class UserControllerTests {
 	}
 
 	@Test
+	void registerRejectsControlCharactersNamingEachField() {
+		MvcTestResult result = this.mvc.post()
+			.uri("/api/users")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(
+					"""
+							{"username":"al\\u0001ice","displayName":"\\u0001","email":"a\\u0000b@example.com","password":"long enough"}""")
+			.exchange();
+		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(result).bodyJson()
+			.extractingPath("$.errors[*].field")
+			.asArray()
+			.containsOnly("username", "displayName", "email");
+		assertThat(result).bodyJson()
+			.extractingPath("$.errors[?(@.field == 'displayName')].message")
+			.asArray()
+			.containsExactly("must not contain control characters");
+		then(this.service).should(never()).register(any());
+	}
+
+	@Test
+	void registerRejectsADisplayNameThatIsBlankOnceStripped() {
+		// An ideographic space is white space, though not to String.trim().
+		assertThat(this.mvc.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON).content("""
+				{"username":"alice","displayName":" \\u3000 ","email":"alice@example.com","password":"long enough"}"""))
+			.hasStatus(HttpStatus.BAD_REQUEST)
+			.bodyJson()
+			.extractingPath("$.errors[*].message")
+			.asArray()
+			.containsExactly("must not be blank");
+		then(this.service).should(never()).register(any());
+	}
+
+	@Test
+	void registerAcceptsLettersAndEmojiInTheDisplayName() {
+		given(this.service.register(any())).willReturn(ALICE);
+		assertThat(this.mvc.post()
+			.uri("/api/users")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(
+					"""
+							{"username":"alice","displayName":"Zo\\u00EB \\uD83D\\uDE00","email":"alice@example.com","password":"long enough"}"""))
+			.hasStatus(HttpStatus.CREATED);
+	}
+
+	@Test
 	void registerWithMissingFieldsIs400() {
 		assertThat(this.mvc.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON).content("{}"))
 			.hasStatus(HttpStatus.BAD_REQUEST)
@@ -173,6 +219,28 @@ class UserControllerTests {
 			.extractingPath("$.errors[*].field")
 			.asArray()
 			.contains("displayName", "avatarUrl", "statusMessage");
+	}
+
+	@Test
+	void updateProfileRejectsControlCharactersNamingEachField() {
+		MvcTestResult result = this.mvc.patch()
+			.uri("/api/users/me")
+			.with(jwt().jwt((token) -> token.subject(ALICE_ID.toString())))
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(
+					"""
+							{"displayName":"\\u0001","avatarUrl":"https://img.example.com/\\u0000","statusMessage":"a\\u0000b"}""")
+			.exchange();
+		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(result).bodyJson()
+			.extractingPath("$.errors[*].field")
+			.asArray()
+			.containsExactlyInAnyOrder("displayName", "avatarUrl", "statusMessage");
+		assertThat(result).bodyJson()
+			.extractingPath("$.errors[*].message")
+			.asArray()
+			.containsOnly("must not contain control characters");
+		then(this.service).should(never()).updateProfile(any(), any());
 	}
 
 	@Test
