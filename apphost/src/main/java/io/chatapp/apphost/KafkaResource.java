@@ -25,15 +25,11 @@ import org.apache.kafka.common.Uuid;
  * controller in one child JVM, data in the data directory) or an existing cluster named
  * by its bootstrap servers. Ready when an admin client can describe the cluster.
  */
-public final class KafkaResource extends Resource implements ConnectionReference {
+public final class KafkaResource extends ChildProcessResource implements ConnectionReference {
 
 	private final String bootstrapServers;
 
 	private final Embedded embedded;
-
-	private Process process;
-
-	private boolean stopRequested;
 
 	private KafkaResource(String name, String bootstrapServers, Embedded embedded) {
 		super(name);
@@ -89,16 +85,6 @@ public final class KafkaResource extends Resource implements ConnectionReference
 	}
 
 	@Override
-	synchronized List<Long> pids() {
-		return (this.process != null && this.process.isAlive()) ? List.of(this.process.pid()) : List.of();
-	}
-
-	@Override
-	synchronized void allowStart() {
-		this.stopRequested = false;
-	}
-
-	@Override
 	void launch() {
 		if (isExternal()) {
 			setState(ResourceState.STARTING, "connecting to external " + this.bootstrapServers);
@@ -111,46 +97,10 @@ public final class KafkaResource extends Resource implements ConnectionReference
 		if (!Files.exists(home.resolve("data").resolve("meta.properties"))) {
 			format(home, config);
 		}
-		Processes.Child child;
-		Process started;
-		synchronized (this) {
-			if (this.stopRequested) {
-				throw new ResourceFailure(name() + " was stopped before it started", List.of());
-			}
-			child = Processes.start(javaCommand(home, "kafka.Kafka", config.toString()), Map.of(), home, log());
-			started = child.process();
-			this.process = started;
-			context().pidFile().add(name(), started.toHandle());
-		}
-		setExitCode(null);
-		setState(ResourceState.STARTING, "pid " + started.pid());
+		Processes.Child child = spawn(javaCommand(home, "kafka.Kafka", config.toString()), Map.of(), home);
+		setState(ResourceState.STARTING, "pid " + child.process().pid());
 		awaitCluster(child, Duration.ofSeconds(60));
 		setState(ResourceState.HEALTHY, this.bootstrapServers);
-		started.onExit().thenAccept(this::exited);
-	}
-
-	@Override
-	void shutdown() {
-		Process running;
-		synchronized (this) {
-			this.stopRequested = true;
-			running = this.process;
-		}
-		if (running != null && running.isAlive()) {
-			setState(ResourceState.STOPPING, "pid " + running.pid());
-			Processes.stopTree(running.toHandle(), Duration.ofSeconds(20));
-			exited(running);
-		}
-	}
-
-	private synchronized void exited(Process exited) {
-		if (exited != this.process) {
-			return;
-		}
-		context().pidFile().remove(exited.toHandle());
-		int code = exited.exitValue();
-		setExitCode(code);
-		setState(ResourceState.EXITED, this.stopRequested ? "stopped" : "exit code " + code);
 	}
 
 	/**

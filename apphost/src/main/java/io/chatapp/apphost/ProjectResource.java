@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * long-running service (ready when {@code GET /health} answers 200) or a job (ready when
  * it exits with code 0).
  */
-public final class ProjectResource extends Resource {
+public final class ProjectResource extends ChildProcessResource {
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -43,10 +43,6 @@ public final class ProjectResource extends Resource {
 	private final List<String> args;
 
 	private final Duration startupTimeout;
-
-	private Process process;
-
-	private boolean stopRequested;
 
 	private ScheduledFuture<?> monitor;
 
@@ -112,33 +108,12 @@ public final class ProjectResource extends Resource {
 	}
 
 	@Override
-	synchronized List<Long> pids() {
-		return (this.process != null && this.process.isAlive()) ? List.of(this.process.pid()) : List.of();
-	}
-
-	@Override
-	synchronized void allowStart() {
-		this.stopRequested = false;
-	}
-
-	@Override
 	void launch() {
-		Processes.Child child;
-		Process started;
-		synchronized (this) {
-			if (this.stopRequested) {
-				throw new ResourceFailure(name() + " was stopped before it started", List.of());
-			}
-			setExitCode(null);
-			child = Processes.start(command(), environment(), workingDirectory(), log());
-			started = child.process();
-			this.process = started;
-			context().pidFile().add(name(), started.toHandle());
-		}
-		started.onExit().thenAccept(this::exited);
+		Processes.Child child = spawn(command(), environment(), workingDirectory());
+		Process started = child.process();
 		if (this.job) {
 			setState(ResourceState.RUNNING, "pid " + started.pid());
-			int code = waitFor(started);
+			int code = exitCode(started);
 			child.awaitOutput();
 			if (code != 0) {
 				throw new ResourceFailure(name() + " exited with code " + code, log().tail(60));
@@ -150,7 +125,7 @@ public final class ProjectResource extends Resource {
 		while (true) {
 			if (!started.isAlive()) {
 				child.awaitOutput();
-				throw new ResourceFailure(name() + " exited with code " + waitFor(started) + " while starting",
+				throw new ResourceFailure(name() + " exited with code " + exitCode(started) + " while starting",
 						log().tail(60));
 			}
 			HealthCheck check = checkHealth();
@@ -165,7 +140,7 @@ public final class ProjectResource extends Resource {
 			Processes.sleep(STARTING_POLL);
 		}
 		synchronized (this) {
-			if (this.stopRequested) {
+			if (stopRequested()) {
 				return;
 			}
 			setState(ResourceState.HEALTHY, String.join(", ", endpoints()));
@@ -176,46 +151,25 @@ public final class ProjectResource extends Resource {
 	}
 
 	@Override
-	void shutdown() {
-		Process running;
-		synchronized (this) {
-			this.stopRequested = true;
-			if (this.monitor != null) {
-				this.monitor.cancel(false);
-				this.monitor = null;
-			}
-			running = this.process;
-		}
-		if (running != null && running.isAlive()) {
-			setState(ResourceState.STOPPING, "pid " + running.pid());
-			Processes.stopTree(running.toHandle(), Duration.ofSeconds(20));
-			exited(running);
-		}
-	}
-
-	private synchronized void exited(Process exited) {
-		if (exited != this.process) {
-			return;
-		}
-		int code = waitFor(exited);
-		context().pidFile().remove(exited.toHandle());
+	protected void beforeStop() {
 		if (this.monitor != null) {
 			this.monitor.cancel(false);
 			this.monitor = null;
 		}
-		setExitCode(code);
-		String detail = this.stopRequested ? "stopped" : (this.job && code == 0) ? "finished" : "exit code " + code;
-		setState(ResourceState.EXITED, detail);
+	}
+
+	@Override
+	protected String exitDetail(int code, boolean stopped) {
+		return (!stopped && this.job && code == 0) ? "finished" : super.exitDetail(code, stopped);
 	}
 
 	private void monitorHealth() {
-		Process running = this.process;
-		if (running == null || !running.isAlive() || this.stopRequested) {
+		if (pids().isEmpty() || stopRequested()) {
 			return;
 		}
 		HealthCheck check = checkHealth();
 		synchronized (this) {
-			if (!this.stopRequested && running.isAlive()) {
+			if (!stopRequested() && !pids().isEmpty()) {
 				if (check.healthy()) {
 					setState(ResourceState.HEALTHY, String.join(", ", endpoints()));
 				}
@@ -274,16 +228,6 @@ public final class ProjectResource extends Resource {
 		}
 		catch (IOException ex) {
 			throw new AppHostException("Cannot create " + directory, ex);
-		}
-	}
-
-	private static int waitFor(Process process) {
-		try {
-			return process.waitFor();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return -1;
 		}
 	}
 

@@ -179,8 +179,11 @@ public final class OtlpReceiver implements AutoCloseable {
 		if (this.grpc != null) {
 			this.grpc.shutdown();
 			try {
+				// Connected exporters may keep it open: cut them off, and return only
+				// once
+				// the port is released.
 				if (!this.grpc.awaitTermination(2, TimeUnit.SECONDS)) {
-					this.grpc.shutdownNow();
+					this.grpc.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
 				}
 			}
 			catch (InterruptedException ex) {
