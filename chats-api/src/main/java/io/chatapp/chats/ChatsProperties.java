@@ -17,10 +17,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxGroupMembers largest group
  * @param syncMaxWaiters most {@code /api/sync} calls waiting at once; each holds a
  * request thread, so further calls answer at once instead of waiting
+ * @param sequencerInterval how often events are given their log position when no local
+ * commit asked for it (events committed by an instance that stopped before numbering
+ * them)
  */
 @ConfigurationProperties("chatapp.chats")
 public record ChatsProperties(@DefaultValue("120") int sendsPerMinute, @DefaultValue("30") int chatCreationsPerMinute,
 		@DefaultValue("2s") Duration usersDeadline, @DefaultValue("30s") Duration syncMaxTimeout,
 		@DefaultValue("100ms") Duration syncPollInterval, @DefaultValue("500") int syncBatchSize,
-		@DefaultValue("1000") int maxGroupMembers, @DefaultValue("64") int syncMaxWaiters) {
+		@DefaultValue("1000") int maxGroupMembers, @DefaultValue("64") int syncMaxWaiters,
+		@DefaultValue("200ms") Duration sequencerInterval) {
 }

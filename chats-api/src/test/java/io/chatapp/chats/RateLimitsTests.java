@@ -20,7 +20,7 @@ class RateLimitsTests {
 	final MutableClock clock = new MutableClock();
 
 	final RateLimits limits = new RateLimits(
-			new ChatsProperties(6, 2, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(10), 10, 10, 10),
+			new ChatsProperties(6, 2, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(10), 10, 10, 10, Duration.ofMillis(200)),
 			this.clock);
 
 	@Test

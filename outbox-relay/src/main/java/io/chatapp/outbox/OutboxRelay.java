@@ -32,9 +32,9 @@ import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.support.ProducerListener;
 
 /**
- * Publishes the rows of the service's {@code outbox} table to Kafka in id order, at least
- * once, as CloudEvents 1.0 in binary mode (the payload is the record value, the
- * attributes are {@code ce_*} headers).
+ * Publishes the rows of the service's {@code outbox} table to Kafka in id order (or, for
+ * a sequenced outbox, in log position order), at least once, as CloudEvents 1.0 in binary
+ * mode (the payload is the record value, the attributes are {@code ce_*} headers).
  * <p>
  * <b>One publisher at a time.</b> Per-key order only holds if a single process publishes:
  * with {@code FOR UPDATE SKIP LOCKED}, two relays would take different rows of one chat
@@ -77,8 +77,8 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
 			SELECT id, event_id, topic, event_key, event_type, payload::text AS payload,
 			       payload ->> 'occurredAt' AS occurred_at, created_at, traceparent
 			FROM outbox
-			WHERE published_at IS NULL
-			ORDER BY id
+			WHERE published_at IS NULL %s
+			ORDER BY %s
 			LIMIT ?
 			""";
 
@@ -98,6 +98,8 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
 	private final OutboxRelayProperties properties;
 
 	private final byte[] source;
+
+	private final String selectBatch;
 
 	private final Semaphore wakeUps = new Semaphore(0);
 
@@ -134,6 +136,8 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
 		});
 		this.properties = properties;
 		this.source = bytes(source);
+		this.selectBatch = properties.sequenced() ? SELECT_BATCH.formatted("AND log_pos IS NOT NULL", "log_pos")
+				: SELECT_BATCH.formatted("", "id");
 	}
 
 	/**
@@ -329,7 +333,7 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
 	}
 
 	private List<OutboxRow> unpublished(Connection connection) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(SELECT_BATCH)) {
+		try (PreparedStatement statement = connection.prepareStatement(this.selectBatch)) {
 			statement.setInt(1, this.properties.batchSize());
 			try (ResultSet result = statement.executeQuery()) {
 				List<OutboxRow> rows = new ArrayList<>();

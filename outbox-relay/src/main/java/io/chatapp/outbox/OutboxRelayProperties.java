@@ -23,11 +23,15 @@ import org.springframework.util.Assert;
  * @param topics topics to create at startup (name in brackets, e.g.
  * {@code topics.[chat.events].partitions}); entries are merged over the defaults
  * {@code chat.events} (12 partitions) and {@code user.events} (6 partitions)
+ * @param sequenced whether the service numbers its committed events itself (column
+ * {@code log_pos}): then only numbered rows are published, in that order, so consumers
+ * see the order the service's readers see
  */
 @ConfigurationProperties("chatapp.outbox")
 public record OutboxRelayProperties(@DefaultValue("true") boolean enabled, @DefaultValue("100ms") Duration pollInterval,
 		@DefaultValue("200") int batchSize, @DefaultValue("5s") Duration maxBackoff,
-		@DefaultValue("2s") Duration standbyInterval, String source, Map<String, Topic> topics) {
+		@DefaultValue("2s") Duration standbyInterval, String source, Map<String, Topic> topics,
+		@DefaultValue("false") boolean sequenced) {
 
 	static final Map<String, Topic> DEFAULT_TOPICS = Map.of("chat.events", new Topic(12, null), "user.events",
 			new Topic(6, null));

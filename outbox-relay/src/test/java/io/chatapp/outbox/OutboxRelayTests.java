@@ -254,7 +254,7 @@ class OutboxRelayTests {
 
 	static OutboxRelayProperties settings(int batchSize) {
 		return new OutboxRelayProperties(true, Duration.ofMillis(50), batchSize, Duration.ofMillis(500),
-				Duration.ofMillis(100), null, null);
+				Duration.ofMillis(100), null, null, false);
 	}
 
 	private static String storedPayload(String eventId) {

@@ -184,6 +184,21 @@ public class ChatRepository {
 			.single();
 	}
 
+	/**
+	 * Makes the longest-standing admin, else the longest-standing member, the owner.
+	 * @param chatId the chat, locked by the caller
+	 * @return the new owner, empty when nobody is left
+	 */
+	Optional<UUID> promoteSuccessor(UUID chatId) {
+		return this.jdbc.sql("""
+				UPDATE chat_members SET role = 'owner'
+				WHERE (chat_id, user_id) = (
+				  SELECT chat_id, user_id FROM chat_members WHERE chat_id = :chatId
+				  ORDER BY role = 'admin' DESC, joined_at, user_id LIMIT 1)
+				RETURNING user_id
+				""").param("chatId", chatId).query(UUID.class).optional();
+	}
+
 	int removeMember(UUID chatId, UUID userId) {
 		return this.jdbc.sql("DELETE FROM chat_members WHERE chat_id = :chatId AND user_id = :userId")
 			.param("chatId", chatId)

@@ -23,7 +23,9 @@ final class ChatRequests {
 	 * @param memberIds the other members (exactly one for a direct chat)
 	 */
 	record Create(@NotNull @Pattern(regexp = "direct|group", message = "must be direct or group") String type,
-			@Size(max = 200) String title, @NotNull @Size(max = 1000) List<@NotNull UUID> memberIds) {
+			@Size(max = 200) @Pattern(regexp = "^[^\\p{Cc}]*$",
+					message = "must not contain control characters") String title,
+			@NotNull @Size(max = 1000) List<@NotNull UUID> memberIds) {
 	}
 
 	/**

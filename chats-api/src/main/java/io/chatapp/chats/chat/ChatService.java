@@ -123,7 +123,10 @@ class ChatService {
 		data.put("createdAt", chat.createdAt());
 		data.put("createdBy", creator);
 		data.put("members", this.chats.members(List.of(chat.id())).get(chat.id()));
-		this.events.record(ChatEvent.of("chat.created", chat.id(), creator, null, now, data));
+		List<UUID> members = new ArrayList<>();
+		members.add(creator);
+		members.addAll(others);
+		this.events.recordJoin(ChatEvent.of("chat.created", chat.id(), creator, null, now, data), members);
 		return chat.id();
 	}
 
@@ -176,7 +179,8 @@ class ChatService {
 					data.put("userId", member);
 					data.put("role", "member");
 					data.put("addedBy", userId);
-					this.events.record(ChatEvent.of("chat.member_added", chatId, member, null, now, data));
+					this.events.recordJoin(ChatEvent.of("chat.member_added", chatId, member, null, now, data),
+							List.of(member));
 				}
 			}
 		});
@@ -204,7 +208,12 @@ class ChatService {
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("userId", memberId);
 		data.put("removedBy", userId);
-		this.events.record(ChatEvent.of("chat.member_removed", chatId, memberId, null, now(), data));
+		if ("owner".equals(memberRole)) {
+			// A group always has an owner while it has members, or nobody could add
+			// anyone again: the longest-standing admin, else member, takes over.
+			this.chats.promoteSuccessor(chatId).ifPresent((owner) -> data.put("newOwnerId", owner));
+		}
+		this.events.recordLeave(ChatEvent.of("chat.member_removed", chatId, memberId, null, now(), data), memberId);
 	}
 
 	@Transactional

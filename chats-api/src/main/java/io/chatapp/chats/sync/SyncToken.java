@@ -4,18 +4,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * A position in the event log: (transaction id, event id), opaque to clients.
+ * A position in the event log (a log position, see {@link EventLog}), opaque to clients.
  *
- * @param txId 64-bit transaction id (xid8) of the last event seen
- * @param id event id of the last event seen within that transaction
+ * @param position the log position of the last event seen; 0 is the start of the log
  */
-public record SyncToken(long txId, long id) implements Comparable<SyncToken> {
+public record SyncToken(long position) implements Comparable<SyncToken> {
 
-	private static final String VERSION = "v1";
+	private static final String VERSION = "v2";
 
-	/** The position just below a transaction id: every event of an older transaction. */
-	static SyncToken below(long txId) {
-		return new SyncToken(txId - 1, Long.MAX_VALUE);
+	public SyncToken {
+		if (position < 0) {
+			throw new IllegalArgumentException("negative position");
+		}
 	}
 
 	SyncToken max(SyncToken other) {
@@ -23,7 +23,7 @@ public record SyncToken(long txId, long id) implements Comparable<SyncToken> {
 	}
 
 	public String encode() {
-		String raw = VERSION + ":" + Long.toUnsignedString(this.txId) + ":" + this.id;
+		String raw = VERSION + ":" + this.position;
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.US_ASCII));
 	}
 
@@ -35,12 +35,15 @@ public record SyncToken(long txId, long id) implements Comparable<SyncToken> {
 	 */
 	public static SyncToken decode(String token) {
 		try {
+			if (token.length() > 64) {
+				throw new IllegalArgumentException("too long");
+			}
 			String raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII);
-			String[] parts = raw.split(":");
-			if (parts.length != 3 || !VERSION.equals(parts[0])) {
+			String[] parts = raw.split(":", -1);
+			if (parts.length != 2 || !VERSION.equals(parts[0]) || !parts[1].matches("[0-9]{1,19}")) {
 				throw new IllegalArgumentException("not a sync token");
 			}
-			return new SyncToken(Long.parseUnsignedLong(parts[1]), Long.parseLong(parts[2]));
+			return new SyncToken(Long.parseLong(parts[1]));
 		}
 		catch (RuntimeException ex) {
 			throw new IllegalArgumentException("not a sync token", ex);
@@ -49,8 +52,7 @@ public record SyncToken(long txId, long id) implements Comparable<SyncToken> {
 
 	@Override
 	public int compareTo(SyncToken other) {
-		int byTx = Long.compareUnsigned(this.txId, other.txId);
-		return (byTx != 0) ? byTx : Long.compare(this.id, other.id);
+		return Long.compare(this.position, other.position);
 	}
 
 }

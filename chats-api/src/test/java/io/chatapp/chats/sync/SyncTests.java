@@ -10,14 +10,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import io.chatapp.chats.ChatsTestSupport;
 import io.chatapp.chats.message.MessageRequests;
 import io.chatapp.chats.message.MessageService;
+import io.chatapp.servicedefaults.web.ProblemException;
 import io.chatapp.testsupport.EmbeddedPostgresServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,8 +32,10 @@ import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Sync correctness on the real database: a late commit is never skipped, and a client
@@ -55,6 +60,12 @@ class SyncTests {
 	@Autowired
 	JdbcClient jdbc;
 
+	@Autowired
+	EventSequencer sequencer;
+
+	@Autowired
+	TransactionTemplate transactions;
+
 	UUID reader;
 
 	List<UUID> chats;
@@ -69,6 +80,7 @@ class SyncTests {
 				.sql("""
 						INSERT INTO chats (id, type, created_by, created_at, last_activity_at) VALUES (:id, 'group', :u, now(), now());
 						INSERT INTO chat_members (chat_id, user_id, role, joined_at) VALUES (:id, :u, 'owner', now());
+						INSERT INTO chat_memberships (chat_id, user_id, joined_event) VALUES (:id, :u, 0);
 						""")
 				.param("id", chat)
 				.param("u", this.reader)
@@ -82,6 +94,8 @@ class SyncTests {
 		SyncToken start = this.events.now();
 		EmbeddedPostgresServer server = ChatsTestSupport.database();
 		UUID lateEvent = UUID.randomUUID();
+		List<String> seen = new ArrayList<>();
+		SyncToken token = start;
 		try (Connection late = DriverManager.getConnection(server.jdbcUrl(), "chats_app", "chats_app_test")) {
 			late.setAutoCommit(false);
 			try (PreparedStatement insert = late.prepareStatement("""
@@ -93,19 +107,58 @@ class SyncTests {
 				insert.setString(4, "{\"id\":\"" + lateEvent + "\",\"type\":\"chat.updated\"}");
 				insert.executeUpdate();
 			}
-			// A later transaction commits first.
+			// A later transaction commits first, and is read while the first one runs.
 			this.messages.send(this.chats.get(1), this.reader, new MessageRequests.Send("early", null, null));
-
-			EventLog.Batch whileOpen = this.events.read(this.reader, start, 100);
-			assertThat(whileOpen.events()).as("nothing is returned past a still-running transaction").isEmpty();
-			assertThat(whileOpen.next().compareTo(start)).isGreaterThanOrEqualTo(0);
-
+			this.sequencer.sequence();
+			EventLog.Batch whileOpen = this.events.read(this.reader, token, 100);
+			whileOpen.events().forEach((event) -> seen.add(event.get("type").asString()));
+			token = whileOpen.next();
 			late.commit();
 		}
-		EventLog.Batch afterCommit = this.events.read(this.reader, start, 100);
-		assertThat(afterCommit.events()).extracting((event) -> event.get("type").asString())
-			.containsExactly("chat.updated", "message.created");
+		this.sequencer.sequence();
+		EventLog.Batch afterCommit = this.events.read(this.reader, token, 100);
+		afterCommit.events().forEach((event) -> seen.add(event.get("type").asString()));
+		assertThat(seen).containsExactlyInAnyOrder("chat.updated", "message.created");
 		assertThat(this.events.read(this.reader, afterCommit.next(), 100).events()).isEmpty();
+	}
+
+	@Test
+	void aMessageWhoseTransactionStartedBeforeAJoinButCommittedAfterItReachesTheNewMember() throws Exception {
+		UUID chat = this.chats.get(0);
+		UUID newcomer = UUID.randomUUID();
+		CountDownLatch started = new CountDownLatch(1);
+		CountDownLatch joined = new CountDownLatch(1);
+		ExecutorService sender = Executors.newSingleThreadExecutor();
+		try {
+			// The send's transaction takes its transaction id before the join's does, and
+			// commits after it: transaction ids do not follow commit order.
+			Future<?> send = sender.submit(() -> this.transactions.executeWithoutResult((status) -> {
+				this.jdbc.sql("SELECT pg_current_xact_id()").query().singleRow();
+				started.countDown();
+				await(joined);
+				this.messages.send(chat, this.reader, new MessageRequests.Send("after the join", null, null));
+			}));
+			await(started);
+			this.transactions.executeWithoutResult((status) -> {
+				this.jdbc.sql("SELECT id FROM chats WHERE id = :id FOR UPDATE").param("id", chat).query().singleRow();
+				this.jdbc.sql(
+						"INSERT INTO chat_members (chat_id, user_id, role, joined_at) VALUES (:c, :u, 'member', now())")
+					.param("c", chat)
+					.param("u", newcomer)
+					.update();
+				this.events.recordJoin(ChatEvent.of("chat.member_added", chat, newcomer, null, java.time.Instant.now(),
+						Map.of("userId", newcomer)), List.of(newcomer));
+			});
+			joined.countDown();
+			send.get();
+		}
+		finally {
+			sender.shutdownNow();
+		}
+		this.sequencer.sequence();
+		assertThat(this.events.read(newcomer, new SyncToken(0), 100).events())
+			.extracting((event) -> event.get("type").asString())
+			.containsExactly("chat.member_added", "message.created");
 	}
 
 	@Test
@@ -114,15 +167,37 @@ class SyncTests {
 		this.messages.send(chat, this.reader, new MessageRequests.Send("secret", null, null));
 		this.messages.delete(chat, 1, this.reader);
 		UUID newcomer = UUID.randomUUID();
-		this.jdbc.sql("INSERT INTO chat_members (chat_id, user_id, role, joined_at) VALUES (:c, :u, 'member', now())")
-			.param("c", chat)
-			.param("u", newcomer)
-			.update();
+		this.transactions.executeWithoutResult((status) -> {
+			this.jdbc
+				.sql("INSERT INTO chat_members (chat_id, user_id, role, joined_at) VALUES (:c, :u, 'member', now())")
+				.param("c", chat)
+				.param("u", newcomer)
+				.update();
+			this.events.recordJoin(ChatEvent.of("chat.member_added", chat, newcomer, null, java.time.Instant.now(),
+					Map.of("userId", newcomer)), List.of(newcomer));
+		});
 		this.messages.send(chat, this.reader, new MessageRequests.Send("welcome", null, null));
+		this.sequencer.sequence();
 
-		EventLog.Batch fromTheStart = this.events.read(newcomer, new SyncToken(0, 0), 100);
+		EventLog.Batch fromTheStart = this.events.read(newcomer, new SyncToken(0), 100);
 		assertThat(fromTheStart.events()).extracting((event) -> event.get("data").path("content").asString(""))
-			.containsExactly("welcome");
+			.containsExactly("", "welcome");
+	}
+
+	@Test
+	void aPositionAheadOfTheLogIs400() {
+		SyncToken ahead = new SyncToken(this.events.now().position() + 1_000_000);
+		assertThatExceptionOfType(ProblemException.class).isThrownBy(() -> this.events.read(this.reader, ahead, 10));
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Test
@@ -145,6 +220,10 @@ class SyncTests {
 		Set<UUID> seen = new java.util.HashSet<>();
 		boolean writing = true;
 		while (true) {
+			if (!writing) {
+				// Every write has committed: number the last ones before the final read.
+				this.sequencer.sequence();
+			}
 			EventLog.Batch batch = this.events.read(this.reader, token, 37);
 			for (JsonNode event : batch.events()) {
 				assertThat(seen.add(UUID.fromString(event.get("id").asString()))).as("no event is repeated").isTrue();
@@ -177,7 +256,7 @@ class SyncTests {
 			try {
 				writeOne(chat, last, action, random);
 			}
-			catch (io.chatapp.servicedefaults.web.ProblemException ex) {
+			catch (ProblemException ex) {
 				// Editing or reacting to a message another writer deleted: expected, skip
 				// it.
 			}

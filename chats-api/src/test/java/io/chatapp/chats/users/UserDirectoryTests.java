@@ -138,7 +138,7 @@ class UserDirectoryTests {
 	private UserDirectory directory(int port) {
 		this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
 		ChatsProperties properties = new ChatsProperties(100, 100, Duration.ofMillis(200), Duration.ofSeconds(1),
-				Duration.ofMillis(10), 100, 100, 10);
+				Duration.ofMillis(10), 100, 100, 10, Duration.ofMillis(200));
 		RetryRegistry retries = RetryRegistry.of(RetryConfig.custom().maxAttempts(1).build());
 		retries.addConfiguration("idempotent",
 				RetryConfig.custom()
