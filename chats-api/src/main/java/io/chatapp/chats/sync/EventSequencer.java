@@ -118,12 +118,6 @@ class EventSequencer implements SmartLifecycle {
 			}
 			this.worker = null;
 		}
-		try {
-			sequence();
-		}
-		catch (RuntimeException ex) {
-			log.debug("Last sequencing round failed", ex);
-		}
 	}
 
 	@Override
@@ -132,9 +126,8 @@ class EventSequencer implements SmartLifecycle {
 	}
 
 	/**
-	 * Stops just before the outbox relay, after one last round, so the relay can publish
-	 * what this instance committed. Correctness never depends on it: any instance numbers
-	 * what another left behind.
+	 * Stops just before the outbox relay. Events this instance committed but did not
+	 * number yet are numbered by any other instance, or by this one when it starts again.
 	 */
 	@Override
 	public int getPhase() {
