@@ -287,6 +287,31 @@ class ChatsApiEndToEndTests {
 	}
 
 	@Test
+	void whenTheOwnerLeavesTheLongestStandingMemberOwnsTheGroup() {
+		String chatId = group(this.alice, this.bob);
+		call(this.alice, HttpMethod.POST, "/api/chats/" + chatId + "/members", Map.of("userIds", List.of(this.carol)));
+		assertThat(call(this.alice, HttpMethod.DELETE, "/api/chats/" + chatId + "/members/" + this.alice, null)
+			.getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+		ResponseEntity<Map<String, Object>> chat = call(this.bob, HttpMethod.GET, "/api/chats/" + chatId, null);
+		assertThat((List<Map<String, Object>>) chat.getBody().get("members"))
+			.extracting((m) -> m.get("userId") + ":" + m.get("role"))
+			.containsExactlyInAnyOrder(this.bob + ":owner", this.carol + ":member");
+		// The group can still grow: the new owner adds someone.
+		assertThat(call(this.bob, HttpMethod.POST, "/api/chats/" + chatId + "/members",
+				Map.of("userIds", List.of(this.alice)))
+			.getStatusCode()).isEqualTo(HttpStatus.OK);
+	}
+
+	@Test
+	void chatTitlesWithControlCharactersAre400() {
+		for (String title : List.of("a\u0000b", "line\nbreak", "bell\u0007", "esc\u001b[31m")) {
+			assertThat(problemFields(call(this.alice, HttpMethod.POST, "/api/chats",
+					Map.of("type", "group", "title", title, "memberIds", List.of()))))
+				.containsExactly("title");
+		}
+	}
+
+	@Test
 	void chatListIsMostRecentFirstAndPages() {
 		UUID dave = UUID.randomUUID();
 		String first = group(dave, this.alice);
