@@ -61,14 +61,23 @@ class TokenController {
 	@PostMapping(path = "/api/auth/token", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<TokenResponse> token(@Valid @RequestBody TokenRequest request) {
-		this.loginAttempts.check(request.username());
-		Optional<User> authenticated = this.users.authenticate(request.username(), request.password());
-		if (authenticated.isEmpty()) {
-			this.loginAttempts.failed(request.username());
+		Optional<User> candidate = this.users.findByLogin(request.username());
+		LoginAttempts.Reservation attempt = this.loginAttempts.reserve(candidate.map(User::id), request.username());
+		boolean matches;
+		try {
+			matches = this.users.passwordMatches(candidate, request.password());
+		}
+		catch (RuntimeException ex) {
+			// No verdict (the server was too busy to hash, say): not a failed guess.
+			attempt.release();
+			throw ex;
+		}
+		if (!matches) {
+			// The reservation stays: it is this failure's count.
 			throw ProblemException.unauthorized("Invalid username or password");
 		}
-		this.loginAttempts.succeeded(request.username());
-		User user = authenticated.get();
+		attempt.release();
+		User user = candidate.get();
 		Instant now = this.clock.instant();
 		JwtClaimsSet claims = JwtClaimsSet.builder()
 			.issuer(this.properties.issuer())
