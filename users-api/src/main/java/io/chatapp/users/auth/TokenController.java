@@ -13,8 +13,10 @@ import io.chatapp.users.user.User;
 import io.chatapp.users.user.UserService;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import org.hibernate.validator.constraints.CodePointLength;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
@@ -35,6 +37,14 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class TokenController {
+
+	/**
+	 * No unpaired UTF-16 surrogate: UTF-8 cannot encode one, so no password with one can
+	 * be hashed, and no login with one exists.
+	 */
+	static final String NO_UNPAIRED_SURROGATES = "^[^\\p{Cs}]*$";
+
+	static final String NO_UNPAIRED_SURROGATES_MESSAGE = "must be valid Unicode text (no unpaired surrogates)";
 
 	private final UserService users;
 
@@ -107,12 +117,14 @@ class TokenController {
 	 * {@code POST /api/auth/token}.
 	 *
 	 * @param username username or email
-	 * @param password the password
+	 * @param password the password, as registered: any characters, blank ones too
 	 */
 	record TokenRequest(
 			@NotBlank @Size(max = 254) @Pattern(regexp = "^[^\\p{Cc}]*$",
-					message = "must not contain control characters") String username,
-			@NotBlank @Size(max = 128) String password) {
+					message = "must not contain control characters") @Pattern(regexp = NO_UNPAIRED_SURROGATES,
+							message = NO_UNPAIRED_SURROGATES_MESSAGE) String username,
+			@NotEmpty @CodePointLength(max = 128) @Pattern(regexp = NO_UNPAIRED_SURROGATES,
+					message = NO_UNPAIRED_SURROGATES_MESSAGE) String password) {
 	}
 
 	/**

@@ -145,6 +145,30 @@ class TokenControllerTests {
 	}
 
 	@Test
+	void unpairedSurrogatesAre400NamingTheField() {
+		assertThat(token("bob", "secret pass\\uD800")).hasStatus(HttpStatus.BAD_REQUEST)
+			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyJson()
+			.extractingPath("$.errors[*].field")
+			.asArray()
+			.containsExactly("password");
+		assertThat(token("b\\uDC00ob", "secret pass")).hasStatus(HttpStatus.BAD_REQUEST)
+			.bodyJson()
+			.extractingPath("$.errors[*].field")
+			.asArray()
+			.containsExactly("username");
+		then(this.users).should(never()).passwordMatches(any(), any());
+	}
+
+	@Test
+	void aPasswordOfSpacesIsCheckedLikeAnyOther() {
+		// Registration accepts any 8 characters, so logging in must too.
+		given(this.users.findByLogin("bob")).willReturn(Optional.of(BOB));
+		given(this.users.passwordMatches(Optional.of(BOB), "        ")).willReturn(true);
+		assertThat(token("bob", "        ")).hasStatusOk();
+	}
+
+	@Test
 	void missingFieldsAre400() {
 		assertThat(this.mvc.post().uri("/api/auth/token").contentType(MediaType.APPLICATION_JSON).content("{}"))
 			.hasStatus(HttpStatus.BAD_REQUEST)
