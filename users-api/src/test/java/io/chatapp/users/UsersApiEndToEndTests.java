@@ -233,6 +233,35 @@ class UsersApiEndToEndTests {
 	}
 
 	@Test
+	void aSearchThatIsNotUtf8IsA400Problem() {
+		// Query decoding is service-defaults' part; this checks users-api inherits it.
+		String token = registerAndLogIn("utf8_" + shortId());
+		for (String search : List.of("%C0%AF", "%ED%A0%80", "%FF")) {
+			ResponseEntity<Map<String, Object>> found = search(token, search);
+			assertThat(found.getStatusCode()).as(search).isEqualTo(HttpStatus.BAD_REQUEST);
+			assertThat(found.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		}
+	}
+
+	@Test
+	void aPasswordThatIsNotAJsonStringIsA400NamingIt() {
+		// Strict JSON types are service-defaults' part; this checks users-api inherits
+		// them.
+		String name = "type_" + shortId();
+		ResponseEntity<Map<String, Object>> registered = postJson("/api/users", """
+				{"username":"%s","email":"%s@example.com","password":12345678}""".formatted(name, name));
+		assertThat(registered.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(registered.getBody().get("errors").toString()).contains("password");
+
+		register(name, name + "@example.com", "12345678");
+		ResponseEntity<Map<String, Object>> login = postJson("/api/auth/token", """
+				{"username":"%s","password":12345678}""".formatted(name));
+		assertThat(login.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(login.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(login.getBody().get("errors").toString()).contains("password");
+	}
+
+	@Test
 	void tokensVerifyAgainstThePublishedJwks() {
 		String name = "jwks_" + shortId();
 		String id = (String) register(name, name + "@example.com", "password1").getBody().get("id");
