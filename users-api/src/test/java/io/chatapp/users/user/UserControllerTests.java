@@ -115,19 +115,23 @@ class UserControllerTests {
 	}
 
 	@Test
-	void registerRejectsUnpairedSurrogatesNamingEachField() {
-		MvcTestResult result = this.mvc.post()
-			.uri("/api/users")
-			.contentType(MediaType.APPLICATION_JSON)
-			.content(
-					"""
-							{"username":"alice","displayName":"Al\\uD83D","email":"a\\uDC00@example.com","password":"long enough\\uD800"}""")
-			.exchange();
-		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		assertThat(result).bodyJson()
-			.extractingPath("$.errors[*].field")
-			.asArray()
-			.containsExactlyInAnyOrder("displayName", "email", "password");
+	void registerRejectsAnUnpairedSurrogateNamingTheField() {
+		// displayName, email, password, and the field that is bad
+		String[][] cases = { { "Al\\uD83D", "alice@example.com", "long enough", "displayName" },
+				{ "Alice", "a\\uDC00@example.com", "long enough", "email" },
+				{ "Alice", "alice@example.com", "long enough\\uD800", "password" } };
+		for (String[] bad : cases) {
+			String body = """
+					{"username":"alice","displayName":"%s","email":"%s","password":"%s"}""".formatted(bad[0], bad[1],
+					bad[2]);
+			assertThat(this.mvc.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON).content(body)).as(body)
+				.hasStatus(HttpStatus.BAD_REQUEST)
+				.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.bodyJson()
+				.extractingPath("$.errors[*].field")
+				.asArray()
+				.containsExactly(bad[3]);
+		}
 		then(this.service).should(never()).register(any());
 	}
 
@@ -291,20 +295,19 @@ class UserControllerTests {
 	}
 
 	@Test
-	void updateProfileRejectsUnpairedSurrogatesNamingEachField() {
-		MvcTestResult result = this.mvc.patch()
-			.uri("/api/users/me")
-			.with(jwt().jwt((token) -> token.subject(ALICE_ID.toString())))
-			.contentType(MediaType.APPLICATION_JSON)
-			.content(
-					"""
-							{"displayName":"\\uDE00 Alice","avatarUrl":"https://img.example.com/\\uD83D","statusMessage":"hi \\uDFFF"}""")
-			.exchange();
-		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
-		assertThat(result).bodyJson()
-			.extractingPath("$.errors[*].field")
-			.asArray()
-			.containsExactlyInAnyOrder("displayName", "avatarUrl", "statusMessage");
+	void updateProfileRejectsAnUnpairedSurrogateNamingTheField() {
+		for (String[] bad : new String[][] { { "displayName", "\\uDE00 Alice" },
+				{ "avatarUrl", "https://img.example.com/\\uD83D" }, { "statusMessage", "hi \\uDFFF" } }) {
+			assertThat(this.mvc.patch()
+				.uri("/api/users/me")
+				.with(jwt().jwt((token) -> token.subject(ALICE_ID.toString())))
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"%s\":\"%s\"}".formatted(bad[0], bad[1]))).hasStatus(HttpStatus.BAD_REQUEST)
+				.bodyJson()
+				.extractingPath("$.errors[*].field")
+				.asArray()
+				.containsExactly(bad[0]);
+		}
 		then(this.service).should(never()).updateProfile(any(), any());
 	}
 
