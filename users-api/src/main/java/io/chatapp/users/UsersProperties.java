@@ -17,8 +17,9 @@ import org.springframework.core.io.Resource;
  * instances
  * @param maxConcurrentHashes how many password hashes may be computed at once (each
  * Argon2 hash takes 16 MiB of memory); defaults to the number of processors
- * @param maxFailedLogins failed logins for one username or email after which this
- * instance refuses further attempts for it until the window has passed
+ * @param maxFailedLogins wrong passwords checked for one account (by username and email
+ * together, on all instances together) after which further attempts are refused until the
+ * window has passed
  * @param failedLoginWindow the window in which failed logins are counted
  */
 @ConfigurationProperties("chatapp.users")

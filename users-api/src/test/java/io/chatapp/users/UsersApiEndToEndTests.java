@@ -188,6 +188,80 @@ class UsersApiEndToEndTests {
 	}
 
 	@Test
+	void anUnpairedSurrogateInAPasswordIsA400NamingItNotAServerError() {
+		String name = "surr_" + shortId();
+		ResponseEntity<Map<String, Object>> registered = postJson("/api/users", """
+				{"username":"%s","email":"%s@example.com","password":"long enough\\uD800"}""".formatted(name, name));
+		assertThat(registered.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(registered.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(registered.getBody().get("errors").toString()).contains("password");
+
+		register(name, name + "@example.com", "password1");
+		ResponseEntity<Map<String, Object>> login = postJson("/api/auth/token", """
+				{"username":"%s","password":"password1\\uDC00"}""".formatted(name));
+		assertThat(login.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(login.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(login.getBody().get("errors").toString()).contains("password");
+	}
+
+	@Test
+	void aDisplayNameWithAnUnpairedSurrogateIsRefusedNotStoredAsAQuestionMark() {
+		String name = "qmark_" + shortId();
+		ResponseEntity<Map<String, Object>> registered = postJson("/api/users", """
+				{"username":"%s","displayName":"Bob \\uD83D","email":"%s@example.com","password":"password1"}"""
+			.formatted(name, name));
+		assertThat(registered.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(registered.getBody().get("errors").toString()).contains("displayName");
+		assertThat(this.jdbc.sql("SELECT count(*) FROM users WHERE username = :name")
+			.param("name", name)
+			.query(Long.class)
+			.single()).isZero();
+	}
+
+	@Test
+	void searchRefusesNulAndAnswersAnyValidText() {
+		String token = registerAndLogIn("srch_" + shortId());
+		assertThat(search(token, "%00").getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(search(token, "a%00b").getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		// U+FFFD, a right-to-left override and an emoji reach PostgreSQL and match
+		// nothing.
+		for (String search : List.of("%EF%BF%BD", "%E2%80%AEabc", "%F0%9F%98%80")) {
+			ResponseEntity<Map<String, Object>> found = search(token, search);
+			assertThat(found.getStatusCode()).as(search).isEqualTo(HttpStatus.OK);
+			assertThat(found.getBody()).containsEntry("items", List.of());
+		}
+	}
+
+	@Test
+	void aSearchThatIsNotUtf8IsA400Problem() {
+		// Query decoding is service-defaults' part; this checks users-api inherits it.
+		String token = registerAndLogIn("utf8_" + shortId());
+		for (String search : List.of("%C0%AF", "%ED%A0%80", "%FF")) {
+			ResponseEntity<Map<String, Object>> found = search(token, search);
+			assertThat(found.getStatusCode()).as(search).isEqualTo(HttpStatus.BAD_REQUEST);
+			assertThat(found.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		}
+	}
+
+	@Test
+	void aPasswordThatIsNotAJsonStringIsA400NamingIt() {
+		// Strict JSON types are service-defaults' part; this checks users-api inherits
+		// them.
+		String name = "type_" + shortId();
+		ResponseEntity<Map<String, Object>> registered = postJson("/api/users", """
+				{"username":"%s","email":"%s@example.com","password":12345678}""".formatted(name, name));
+		assertThat(registered.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(registered.getBody().get("errors").toString()).contains("password");
+
+		register(name, name + "@example.com", "12345678");
+		ResponseEntity<Map<String, Object>> login = postJson("/api/auth/token", """
+				{"username":"%s","password":12345678}""".formatted(name));
+		assertThat(login.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(login.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(login.getBody().get("errors").toString()).contains("password");
+	}
+
+	@Test
 	void tokensVerifyAgainstThePublishedJwks() {
 		String name = "jwks_" + shortId();
 		String id = (String) register(name, name + "@example.com", "password1").getBody().get("id");
@@ -258,6 +332,30 @@ class UsersApiEndToEndTests {
 			.uri("/api/users")
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("username", username, "email", email, "password", password))
+			.retrieve()
+			.toEntity(new ParameterizedTypeReference<>() {
+			});
+	}
+
+	private String registerAndLogIn(String name) {
+		register(name, name + "@example.com", "password1");
+		return token(name, "password1");
+	}
+
+	private ResponseEntity<Map<String, Object>> search(String token, String encodedSearch) {
+		return this.http.get()
+			.uri(java.net.URI.create("http://127.0.0.1:" + this.port + "/api/users?search=" + encodedSearch))
+			.header("Authorization", "Bearer " + token)
+			.retrieve()
+			.toEntity(new ParameterizedTypeReference<>() {
+			});
+	}
+
+	private ResponseEntity<Map<String, Object>> postJson(String path, String json) {
+		return this.http.post()
+			.uri(path)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(json)
 			.retrieve()
 			.toEntity(new ParameterizedTypeReference<>() {
 			});

@@ -2,6 +2,8 @@ package io.chatapp.users;
 
 import java.util.List;
 
+import javax.sql.DataSource;
+
 import io.chatapp.migration.DatabaseMigrator;
 import io.chatapp.migration.MigrationProperties.ServiceSchema;
 import io.chatapp.testsupport.EmbeddedPostgresServer;
@@ -37,6 +39,15 @@ public final class UsersTestDatabase {
 			migrated = true;
 		}
 		return server;
+	}
+
+	/**
+	 * A new data source as the service's role, for tests that need connections of their
+	 * own, like a second instance has.
+	 * @return the data source
+	 */
+	public static DataSource dataSource() {
+		return new DriverManagerDataSource(start().jdbcUrl(), ROLE, PASSWORD);
 	}
 
 	public static void register(DynamicPropertyRegistry registry) {

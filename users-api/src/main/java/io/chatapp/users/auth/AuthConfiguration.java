@@ -51,8 +51,8 @@ class AuthConfiguration {
 	}
 
 	@Bean
-	LoginAttempts loginAttempts(UsersProperties properties, Clock clock) {
-		return new LoginAttempts(properties.maxFailedLogins(), properties.failedLoginWindow(), clock);
+	LoginAttempts loginAttempts(UsersProperties properties, JdbcClient jdbc) {
+		return new LoginAttempts(jdbc, properties.maxFailedLogins(), properties.failedLoginWindow());
 	}
 
 	@Bean

@@ -13,8 +13,10 @@ import io.chatapp.users.user.User;
 import io.chatapp.users.user.UserService;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import org.hibernate.validator.constraints.CodePointLength;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
@@ -35,6 +37,14 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class TokenController {
+
+	/**
+	 * No unpaired UTF-16 surrogate: UTF-8 cannot encode one, so no password with one can
+	 * be hashed, and no login with one exists.
+	 */
+	static final String NO_UNPAIRED_SURROGATES = "^[^\\p{Cs}]*$";
+
+	static final String NO_UNPAIRED_SURROGATES_MESSAGE = "must be valid Unicode text (no unpaired surrogates)";
 
 	private final UserService users;
 
@@ -61,14 +71,23 @@ class TokenController {
 	@PostMapping(path = "/api/auth/token", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<TokenResponse> token(@Valid @RequestBody TokenRequest request) {
-		this.loginAttempts.check(request.username());
-		Optional<User> authenticated = this.users.authenticate(request.username(), request.password());
-		if (authenticated.isEmpty()) {
-			this.loginAttempts.failed(request.username());
+		Optional<User> candidate = this.users.findByLogin(request.username());
+		LoginAttempts.Reservation attempt = this.loginAttempts.reserve(candidate.map(User::id), request.username());
+		boolean matches;
+		try {
+			matches = this.users.passwordMatches(candidate, request.password());
+		}
+		catch (RuntimeException ex) {
+			// No verdict (the server was too busy to hash, say): not a failed guess.
+			attempt.release();
+			throw ex;
+		}
+		if (!matches) {
+			// The reservation stays: it is this failure's count.
 			throw ProblemException.unauthorized("Invalid username or password");
 		}
-		this.loginAttempts.succeeded(request.username());
-		User user = authenticated.get();
+		attempt.release();
+		User user = candidate.get();
 		Instant now = this.clock.instant();
 		JwtClaimsSet claims = JwtClaimsSet.builder()
 			.issuer(this.properties.issuer())
@@ -98,12 +117,14 @@ class TokenController {
 	 * {@code POST /api/auth/token}.
 	 *
 	 * @param username username or email
-	 * @param password the password
+	 * @param password the password, as registered: any characters, blank ones too
 	 */
 	record TokenRequest(
 			@NotBlank @Size(max = 254) @Pattern(regexp = "^[^\\p{Cc}]*$",
-					message = "must not contain control characters") String username,
-			@NotBlank @Size(max = 128) String password) {
+					message = "must not contain control characters") @Pattern(regexp = NO_UNPAIRED_SURROGATES,
+							message = NO_UNPAIRED_SURROGATES_MESSAGE) String username,
+			@NotEmpty @CodePointLength(max = 128) @Pattern(regexp = NO_UNPAIRED_SURROGATES,
+					message = NO_UNPAIRED_SURROGATES_MESSAGE) String password) {
 	}
 
 	/**

@@ -8,6 +8,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import org.springframework.http.MediaType;
@@ -64,7 +65,11 @@ class UserController {
 	}
 
 	@GetMapping
-	UserResponse.Page search(@RequestParam @NotBlank @Size(max = 64) String search,
+	UserResponse.Page search(
+			@RequestParam @NotBlank @Size(max = 64) @Pattern(regexp = UserRequests.NO_CONTROL_CHARACTERS,
+					message = UserRequests.NO_CONTROL_CHARACTERS_MESSAGE) @Pattern(
+							regexp = UserRequests.NO_UNPAIRED_SURROGATES,
+							message = UserRequests.NO_UNPAIRED_SURROGATES_MESSAGE) String search,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(50) int limit) {
 		return new UserResponse.Page(
 				this.service.search(search, limit).stream().map(UserResponse::publicView).toList());

@@ -75,19 +75,26 @@ public class UserService {
 	}
 
 	/**
-	 * Checks a login (username or email) and password. Unknown logins cost one hash too,
-	 * so response times do not reveal which logins exist.
+	 * Finds the user a login names, for a password check.
 	 * @param login username or email, any case
-	 * @param password the password
-	 * @return the user, when the password matches
+	 * @return the user, if any
 	 */
-	public Optional<User> authenticate(String login, String password) {
+	public Optional<User> findByLogin(String login) {
 		// One query and no transaction, so the connection is back in the pool before the
 		// hash.
-		Optional<User> user = this.users.findByLogin(login);
+		return this.users.findByLogin(login);
+	}
+
+	/**
+	 * Checks a password. An unknown user costs one hash too, so response times do not
+	 * reveal which logins exist.
+	 * @param user the user the login named, if any
+	 * @param password the password
+	 * @return whether the user exists and the password is theirs
+	 */
+	public boolean passwordMatches(Optional<User> user, String password) {
 		String hash = user.map(User::passwordHash).orElse(this.unknownUserHash);
-		boolean matches = this.passwordEncoder.matches(password, hash);
-		return matches ? user : Optional.empty();
+		return this.passwordEncoder.matches(password, hash) && user.isPresent();
 	}
 
 	@Transactional(readOnly = true)

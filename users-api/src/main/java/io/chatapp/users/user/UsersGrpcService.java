@@ -1,6 +1,5 @@
 package io.chatapp.users.user;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -10,6 +9,8 @@ import io.chatapp.users.v1.BatchGetUsersRequest;
 import io.chatapp.users.v1.BatchGetUsersResponse;
 import io.chatapp.users.v1.GetUserRequest;
 import io.chatapp.users.v1.UsersServiceGrpc;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
@@ -17,10 +18,12 @@ import org.springframework.grpc.server.service.GrpcService;
 
 /** {@code chatapp.users.v1.UsersService}: the users service for other services. */
 @GrpcService
-class UsersGrpcService extends UsersServiceGrpc.UsersServiceImplBase {
+class UsersGrpcService implements UsersServiceGrpc.AsyncService, BindableService {
 
 	/** Upper bound of ids in one batch, so one call cannot ask for the whole table. */
 	static final int MAX_BATCH = 500;
+
+	private static final int UUID_LENGTH = 36;
 
 	private final UserService service;
 
@@ -29,10 +32,15 @@ class UsersGrpcService extends UsersServiceGrpc.UsersServiceImplBase {
 	}
 
 	@Override
+	public ServerServiceDefinition bindService() {
+		return MalformedRequests.rejectedAsInvalid(UsersServiceGrpc.bindService(this));
+	}
+
+	@Override
 	public void getUser(GetUserRequest request, StreamObserver<io.chatapp.users.v1.User> response) {
 		UUID id = parse(request.getUserId());
 		if (id == null) {
-			response.onError(invalid("user_id is not a valid UUID: '" + request.getUserId() + "'"));
+			response.onError(invalid("user_id is not a valid UUID: " + quote(request.getUserId())));
 			return;
 		}
 		this.service.find(id).ifPresentOrElse((user) -> {
@@ -44,22 +52,24 @@ class UsersGrpcService extends UsersServiceGrpc.UsersServiceImplBase {
 	@Override
 	public void batchGetUsers(BatchGetUsersRequest request, StreamObserver<BatchGetUsersResponse> response) {
 		if (request.getUserIdsCount() > MAX_BATCH) {
-			response.onError(invalid("at most " + MAX_BATCH + " user_ids per call"));
+			response.onError(invalid("at most " + MAX_BATCH + " user_ids per call, got " + request.getUserIdsCount()));
 			return;
 		}
 		Set<UUID> ids = new LinkedHashSet<>();
-		List<String> bad = new ArrayList<>();
-		for (String value : request.getUserIdsList()) {
-			UUID id = parse(value);
+		int firstBad = -1;
+		int bad = 0;
+		for (int i = 0; i < request.getUserIdsCount(); i++) {
+			UUID id = parse(request.getUserIds(i));
 			if (id != null) {
 				ids.add(id);
 			}
-			else {
-				bad.add(value);
+			else if (bad++ == 0) {
+				firstBad = i;
 			}
 		}
-		if (!bad.isEmpty()) {
-			response.onError(invalid("user_ids are not valid UUIDs: " + bad));
+		if (bad > 0) {
+			response.onError(invalid("user_ids[" + firstBad + "] is not a valid UUID: "
+					+ quote(request.getUserIds(firstBad)) + ((bad > 1) ? " (and " + (bad - 1) + " more)" : "")));
 			return;
 		}
 		BatchGetUsersResponse.Builder result = BatchGetUsersResponse.newBuilder();
@@ -73,12 +83,35 @@ class UsersGrpcService extends UsersServiceGrpc.UsersServiceImplBase {
 	}
 
 	private static UUID parse(String value) {
+		// The length first: nothing else is done with a value that cannot be a UUID.
+		if (value.length() != UUID_LENGTH) {
+			return null;
+		}
 		try {
-			return (value.length() == 36) ? UUID.fromString(value) : null;
+			return UUID.fromString(value);
 		}
 		catch (IllegalArgumentException ex) {
 			return null;
 		}
+	}
+
+	/**
+	 * A bad value as an error message may show it: a short prefix, anything but letters,
+	 * digits and '-' replaced. The whole value would travel back in the
+	 * {@code grpc-message} trailer, which clients cap at a few KiB (8 KiB in grpc-java),
+	 * so an echo of a long value turns the answer into a protocol error, or into no
+	 * answer at all.
+	 */
+	static String quote(String value) {
+		StringBuilder quoted = new StringBuilder("'");
+		value.codePoints()
+			.limit(UUID_LENGTH)
+			.forEach((c) -> quoted.appendCodePoint((c < 128 && (Character.isLetterOrDigit(c) || c == '-')) ? c : '?'));
+		quoted.append('\'');
+		if (value.length() > UUID_LENGTH) {
+			quoted.append("... (").append(value.length()).append(" characters)");
+		}
+		return quoted.toString();
 	}
 
 }

@@ -1,115 +1,145 @@
 package io.chatapp.users.auth;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.chatapp.servicedefaults.web.ProblemException;
+import io.chatapp.users.UsersTestDatabase;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
+/**
+ * The failed-login limiter against the real, shared PostgreSQL; two limiters with
+ * connections of their own stand for two users-api instances.
+ */
 class LoginAttemptsTests {
 
-	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+	private final JdbcClient jdbc = JdbcClient.create(UsersTestDatabase.dataSource());
 
-	private final LoginAttempts attempts = new LoginAttempts(3, Duration.ofMinutes(5), this.clock);
+	private final LoginAttempts attempts = new LoginAttempts(this.jdbc, 3, Duration.ofMinutes(5));
+
+	private final LoginAttempts otherInstance = new LoginAttempts(JdbcClient.create(UsersTestDatabase.dataSource()), 3,
+			Duration.ofMinutes(5));
 
 	@Test
-	void aLoginIsRefusedAfterTooManyFailuresUntilTheWindowHasPassed() {
-		fail("bob", 3);
-		this.clock.advance(Duration.ofMinutes(1));
+	void reservationsBeyondTheLimitAreRefusedWithRetryAfter() {
+		Optional<UUID> user = Optional.of(UUID.randomUUID());
+		reserve(this.attempts, user, 3);
 
-		assertThatExceptionOfType(ProblemException.class).isThrownBy(() -> this.attempts.check("bob"))
+		assertThatExceptionOfType(ProblemException.class).isThrownBy(() -> this.attempts.reserve(user, "bob"))
 			.satisfies((ex) -> {
 				assertThat(ex.getStatusCode()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
-				assertThat(ex.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("240");
+				assertThat(Long.parseLong(ex.getHeaders().getFirst(HttpHeaders.RETRY_AFTER))).isBetween(290L, 300L);
 			});
-
-		this.clock.advance(Duration.ofMinutes(4));
-		assertThatNoException().isThrownBy(() -> this.attempts.check("bob"));
 	}
 
 	@Test
-	void fewerFailuresThanTheLimitAreAllowed() {
-		fail("carol", 2);
-		assertThatNoException().isThrownBy(() -> this.attempts.check("carol"));
-	}
-
-	@Test
-	void failuresCountPerLoginInAnyCase() {
-		fail("Dave", 3);
-		assertThatExceptionOfType(ProblemException.class).isThrownBy(() -> this.attempts.check(" dave "));
-		assertThatNoException().isThrownBy(() -> this.attempts.check("erin"));
-	}
-
-	@Test
-	void failuresOutsideTheWindowStartANewCount() {
-		fail("frank", 2);
-		this.clock.advance(Duration.ofMinutes(5));
-		fail("frank", 2);
-		assertThatNoException().isThrownBy(() -> this.attempts.check("frank"));
-	}
-
-	@Test
-	void aSuccessfulLoginClearsTheCount() {
-		fail("grace", 2);
-		this.attempts.succeeded("grace");
-		fail("grace", 2);
-		assertThatNoException().isThrownBy(() -> this.attempts.check("grace"));
-	}
-
-	@Test
-	void trackingIsBoundedAndDropsTheOldestWindowFirst() {
-		fail("oldest", 3);
-		this.clock.advance(Duration.ofSeconds(1));
-		for (int i = 0; i < LoginAttempts.MAX_TRACKED; i++) {
-			this.attempts.failed("user" + i);
+	void parallelReservationsOnTwoInstancesGetExactlyTheLimit() throws Exception {
+		Optional<UUID> user = Optional.of(UUID.randomUUID());
+		List<Callable<Boolean>> calls = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			LoginAttempts instance = (i % 2 == 0) ? this.attempts : this.otherInstance;
+			calls.add(() -> {
+				try {
+					instance.reserve(user, "bob");
+					return true;
+				}
+				catch (ProblemException ex) {
+					return false;
+				}
+			});
 		}
-		assertThatNoException().as("the oldest entry made room").isThrownBy(() -> this.attempts.check("oldest"));
-		assertThat(this.attempts.tracked()).isEqualTo(LoginAttempts.MAX_TRACKED);
+		assertThat(parallel(calls).stream().filter(Boolean::booleanValue).count()).isEqualTo(3);
 	}
 
-	private void fail(String login, int times) {
+	@Test
+	void aReleasedReservationIsNotCounted() {
+		Optional<UUID> user = Optional.of(UUID.randomUUID());
+		reserve(this.attempts, user, 2);
+		this.otherInstance.reserve(user, "bob").release();
+		this.attempts.reserve(user, "bob").release();
+		assertThatNoException().isThrownBy(() -> this.otherInstance.reserve(user, "bob"));
+		assertThatExceptionOfType(ProblemException.class).isThrownBy(() -> this.attempts.reserve(user, "bob"));
+	}
+
+	@Test
+	void aFinishedWindowStartsANewCountAndOldReservationsCannotBeReleasedIntoIt() {
+		Optional<UUID> user = Optional.of(UUID.randomUUID());
+		reserve(this.attempts, user, 2);
+		LoginAttempts.Reservation fromTheOldWindow = this.attempts.reserve(user, "bob");
+		endWindow("user:" + user.get());
+
+		reserve(this.attempts, user, 3);
+		fromTheOldWindow.release();
+		assertThatExceptionOfType(ProblemException.class).isThrownBy(() -> this.attempts.reserve(user, "bob"));
+	}
+
+	@Test
+	void unknownLoginsCountByTheirNormalisedFormWhichIsNotStoredAsTyped() {
+		String login = "Nobody_" + UUID.randomUUID();
+		reserve(this.attempts, Optional.empty(), login, 2);
+		this.otherInstance.reserve(Optional.empty(), "  " + login.toUpperCase() + " ");
+		assertThatExceptionOfType(ProblemException.class)
+			.isThrownBy(() -> this.attempts.reserve(Optional.empty(), login.toLowerCase()));
+		assertThat(this.jdbc.sql("SELECT count(*) FROM login_attempts WHERE account_key LIKE :pattern")
+			.param("pattern", "%" + login.toLowerCase().substring(7) + "%")
+			.query(Long.class)
+			.single()).isZero();
+	}
+
+	private void reserve(LoginAttempts limiter, Optional<UUID> user, int times) {
+		reserve(limiter, user, "bob", times);
+	}
+
+	private void reserve(LoginAttempts limiter, Optional<UUID> user, String login, int times) {
 		for (int i = 0; i < times; i++) {
-			this.attempts.failed(login);
+			limiter.reserve(user, login);
 		}
 	}
 
-	static final class MutableClock extends Clock {
+	private void endWindow(String key) {
+		this.jdbc.sql("UPDATE login_attempts SET window_end = now() - interval '1 second' WHERE account_key = :key")
+			.param("key", key)
+			.update();
+	}
 
-		private volatile Instant now;
-
-		MutableClock(Instant now) {
-			this.now = now;
+	private static <T> List<T> parallel(List<Callable<T>> calls) throws Exception {
+		ExecutorService executor = Executors.newFixedThreadPool(calls.size());
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<T>> futures = new ArrayList<>();
+			for (Callable<T> call : calls) {
+				futures.add(executor.submit(() -> {
+					start.await();
+					return call.call();
+				}));
+			}
+			start.countDown();
+			List<T> results = new ArrayList<>();
+			for (Future<T> future : futures) {
+				results.add(future.get(30, TimeUnit.SECONDS));
+			}
+			return results;
 		}
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
+		finally {
+			executor.shutdownNow();
 		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
 	}
 
 }

@@ -12,7 +12,10 @@ import io.chatapp.users.UsersProperties;
 import io.chatapp.users.user.PresenceStatus;
 import io.chatapp.users.user.User;
 import io.chatapp.users.user.UserService;
+import io.chatapp.servicedefaults.web.ProblemException;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -33,7 +36,8 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
 
 @WebMvcTest(TokenController.class)
 class TokenControllerTests {
@@ -52,9 +56,20 @@ class TokenControllerTests {
 	@MockitoBean
 	UserService users;
 
+	@MockitoBean
+	LoginAttempts loginAttempts;
+
+	LoginAttempts.Reservation reservation = mock(LoginAttempts.Reservation.class);
+
+	@BeforeEach
+	void reserveEveryAttempt() {
+		given(this.loginAttempts.reserve(any(), any())).willReturn(this.reservation);
+	}
+
 	@Test
 	void validCredentialsGetASignedTokenThatVerifies() throws Exception {
-		given(this.users.authenticate("bob", "secret pass")).willReturn(Optional.of(BOB));
+		given(this.users.findByLogin("bob")).willReturn(Optional.of(BOB));
+		given(this.users.passwordMatches(Optional.of(BOB), "secret pass")).willReturn(true);
 		MvcTestResult result = this.mvc.post()
 			.uri("/api/auth/token")
 			.contentType(MediaType.APPLICATION_JSON)
@@ -74,7 +89,7 @@ class TokenControllerTests {
 
 	@Test
 	void wrongCredentialsAre401Problem() {
-		given(this.users.authenticate("bob", "wrong pass")).willReturn(Optional.empty());
+		given(this.users.findByLogin("bob")).willReturn(Optional.of(BOB));
 		assertThat(this.mvc.post().uri("/api/auth/token").contentType(MediaType.APPLICATION_JSON).content("""
 				{"username":"bob","password":"wrong pass"}""")).hasStatus(HttpStatus.UNAUTHORIZED)
 			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -84,32 +99,40 @@ class TokenControllerTests {
 	}
 
 	@Test
-	void afterTenFailuresForOneLoginFurtherAttemptsAre429WithoutCheckingThePassword() {
-		given(this.users.authenticate(any(), any())).willReturn(Optional.empty());
-		for (int i = 0; i < 10; i++) {
-			assertThat(token("Carol", "guess " + i)).hasStatus(HttpStatus.UNAUTHORIZED);
-		}
+	void theAttemptIsReservedForTheUserBeforeThePasswordIsCheckedAndKeptWhenItIsWrong() {
+		given(this.users.findByLogin("bob@example.com")).willReturn(Optional.of(BOB));
+		assertThat(token("bob@example.com", "wrong pass")).hasStatus(HttpStatus.UNAUTHORIZED);
+		InOrder order = inOrder(this.loginAttempts, this.users);
+		order.verify(this.loginAttempts).reserve(Optional.of(BOB.id()), "bob@example.com");
+		order.verify(this.users).passwordMatches(Optional.of(BOB), "wrong pass");
+		then(this.reservation).should(never()).release();
+	}
 
+	@Test
+	void aCorrectPasswordGivesItsReservationBack() {
+		given(this.users.findByLogin("bob")).willReturn(Optional.of(BOB));
+		given(this.users.passwordMatches(Optional.of(BOB), "secret pass")).willReturn(true);
+		assertThat(token("bob", "secret pass")).hasStatusOk();
+		then(this.reservation).should().release();
+	}
+
+	@Test
+	void aCheckThatCouldNotBeMadeGivesItsReservationBack() {
+		given(this.users.passwordMatches(any(), any()))
+			.willThrow(ProblemException.tooManyRequests("busy", Duration.ofSeconds(1)));
+		assertThat(token("bob", "secret pass")).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
+		then(this.reservation).should().release();
+	}
+
+	@Test
+	void whenTheLimitIsReachedTheAnswerIs429WithoutCheckingThePassword() {
+		given(this.loginAttempts.reserve(any(), any()))
+			.willThrow(ProblemException.tooManyRequests("Too many failed logins", Duration.ofMinutes(5)));
 		MvcTestResult refused = token("carol", "correct horse");
 		assertThat(refused).hasStatus(HttpStatus.TOO_MANY_REQUESTS)
 			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.hasHeader("Retry-After", "300");
-		then(this.users).should(times(10)).authenticate(any(), any());
-		assertThat(token("dave", "guess")).as("other logins are unaffected").hasStatus(HttpStatus.UNAUTHORIZED);
-	}
-
-	@Test
-	void aSuccessfulLoginClearsTheFailures() {
-		given(this.users.authenticate("erin", "wrong pass")).willReturn(Optional.empty());
-		given(this.users.authenticate("erin", "secret pass")).willReturn(Optional.of(BOB));
-		for (int i = 0; i < 9; i++) {
-			token("erin", "wrong pass");
-		}
-		assertThat(token("erin", "secret pass")).hasStatusOk();
-		for (int i = 0; i < 9; i++) {
-			token("erin", "wrong pass");
-		}
-		assertThat(token("erin", "secret pass")).hasStatusOk();
+		then(this.users).should(never()).passwordMatches(any(), any());
 	}
 
 	@Test
@@ -118,7 +141,31 @@ class TokenControllerTests {
 			.bodyJson()
 			.extractingPath("$.errors[0].field")
 			.isEqualTo("username");
-		then(this.users).should(never()).authenticate(any(), any());
+		then(this.users).should(never()).findByLogin(any());
+	}
+
+	@Test
+	void unpairedSurrogatesAre400NamingTheField() {
+		assertThat(token("bob", "secret pass\\uD800")).hasStatus(HttpStatus.BAD_REQUEST)
+			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyJson()
+			.extractingPath("$.errors[*].field")
+			.asArray()
+			.containsExactly("password");
+		assertThat(token("b\\uDC00ob", "secret pass")).hasStatus(HttpStatus.BAD_REQUEST)
+			.bodyJson()
+			.extractingPath("$.errors[*].field")
+			.asArray()
+			.containsExactly("username");
+		then(this.users).should(never()).passwordMatches(any(), any());
+	}
+
+	@Test
+	void aPasswordOfSpacesIsCheckedLikeAnyOther() {
+		// Registration accepts any 8 characters, so logging in must too.
+		given(this.users.findByLogin("bob")).willReturn(Optional.of(BOB));
+		given(this.users.passwordMatches(Optional.of(BOB), "        ")).willReturn(true);
+		assertThat(token("bob", "        ")).hasStatusOk();
 	}
 
 	@Test
@@ -175,11 +222,6 @@ class TokenControllerTests {
 		@Bean
 		Clock clock() {
 			return Clock.systemUTC();
-		}
-
-		@Bean
-		LoginAttempts loginAttempts(UsersProperties properties, Clock clock) {
-			return new AuthConfiguration().loginAttempts(properties, clock);
 		}
 
 		@Bean

@@ -115,6 +115,57 @@ class UserControllerTests {
 	}
 
 	@Test
+	void registerRejectsAnUnpairedSurrogateNamingTheField() {
+		// displayName, email, password, and the field that is bad
+		String[][] cases = { { "Al\\uD83D", "alice@example.com", "long enough", "displayName" },
+				{ "Alice", "a\\uDC00@example.com", "long enough", "email" },
+				{ "Alice", "alice@example.com", "long enough\\uD800", "password" } };
+		for (String[] bad : cases) {
+			String body = """
+					{"username":"alice","displayName":"%s","email":"%s","password":"%s"}""".formatted(bad[0], bad[1],
+					bad[2]);
+			assertThat(this.mvc.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON).content(body)).as(body)
+				.hasStatus(HttpStatus.BAD_REQUEST)
+				.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.bodyJson()
+				.extractingPath("$.errors[*].field")
+				.asArray()
+				.containsExactly(bad[3]);
+		}
+		then(this.service).should(never()).register(any());
+	}
+
+	@Test
+	void registerCountsPasswordCharactersAsCodePoints() {
+		given(this.service.register(any())).willReturn(ALICE);
+		String fourEmoji = "\\uD83D\\uDE00".repeat(4);
+		assertThat(this.mvc.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON).content("""
+				{"username":"alice","email":"alice@example.com","password":"%s"}""".formatted(fourEmoji)))
+			.hasStatus(HttpStatus.BAD_REQUEST)
+			.bodyJson()
+			.extractingPath("$.errors[*].field")
+			.asArray()
+			.containsExactly("password");
+		then(this.service).should(never()).register(any());
+
+		assertThat(this.mvc.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON).content("""
+				{"username":"alice","email":"alice@example.com","password":"%s"}""".formatted(fourEmoji.repeat(2))))
+			.hasStatus(HttpStatus.CREATED);
+	}
+
+	@Test
+	void registerAcceptsADisplayNameOf64Emoji() {
+		given(this.service.register(any())).willReturn(ALICE);
+		assertThat(this.mvc.post()
+			.uri("/api/users")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("""
+					{"username":"alice","displayName":"%s","email":"alice@example.com","password":"long enough"}"""
+				.formatted("\\uD83D\\uDE00".repeat(64))))
+			.hasStatus(HttpStatus.CREATED);
+	}
+
+	@Test
 	void registerWithMissingFieldsIs400() {
 		assertThat(this.mvc.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON).content("{}"))
 			.hasStatus(HttpStatus.BAD_REQUEST)
@@ -244,6 +295,23 @@ class UserControllerTests {
 	}
 
 	@Test
+	void updateProfileRejectsAnUnpairedSurrogateNamingTheField() {
+		for (String[] bad : new String[][] { { "displayName", "\\uDE00 Alice" },
+				{ "avatarUrl", "https://img.example.com/\\uD83D" }, { "statusMessage", "hi \\uDFFF" } }) {
+			assertThat(this.mvc.patch()
+				.uri("/api/users/me")
+				.with(jwt().jwt((token) -> token.subject(ALICE_ID.toString())))
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"%s\":\"%s\"}".formatted(bad[0], bad[1]))).hasStatus(HttpStatus.BAD_REQUEST)
+				.bodyJson()
+				.extractingPath("$.errors[*].field")
+				.asArray()
+				.containsExactly(bad[0]);
+		}
+		then(this.service).should(never()).updateProfile(any(), any());
+	}
+
+	@Test
 	void updateProfileReturnsTheUpdatedUser() {
 		User renamed = new User(ALICE_ID, "alice", "Alice B", "alice@example.com", "{noop}x", null, null,
 				PresenceStatus.ONLINE, null, ALICE.createdAt());
@@ -307,6 +375,28 @@ class UserControllerTests {
 			.isEqualTo("limit");
 		assertThat(this.mvc.get().uri("/api/users?search=al&limit=many").with(jwt())).hasStatus(HttpStatus.BAD_REQUEST);
 		then(this.service).should(never()).search(any(), anyInt());
+	}
+
+	@Test
+	void searchRejectsControlCharactersAndUnpairedSurrogatesLikeABlankSearch() {
+		for (String search : List.of("\u0000", "al\u0000", "a\u0007", "\u001b[31m", "al\uD800", "\uDC00")) {
+			assertThat(this.mvc.get().uri("/api/users").param("search", search).with(jwt()))
+				.as("search %s", search.codePoints().boxed().toList())
+				.hasStatus(HttpStatus.BAD_REQUEST)
+				.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.bodyJson()
+				.extractingPath("$.errors[0].field")
+				.isEqualTo("search");
+		}
+		then(this.service).should(never()).search(any(), anyInt());
+	}
+
+	@Test
+	void searchAcceptsAnyOtherText() {
+		given(this.service.search(any(), anyInt())).willReturn(List.of());
+		for (String search : List.of("\uFFFD", "\u202Eila", "Zo\u00EB", "\uD83D\uDE00")) {
+			assertThat(this.mvc.get().uri("/api/users").param("search", search).with(jwt())).hasStatusOk();
+		}
 	}
 
 	@Test

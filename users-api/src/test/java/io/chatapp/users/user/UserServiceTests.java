@@ -1,6 +1,7 @@
 package io.chatapp.users.user;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.chatapp.servicedefaults.web.ProblemException;
@@ -55,8 +56,11 @@ class UserServiceTests {
 		assertThat(user.email()).isEqualTo(name.toLowerCase() + "@example.com");
 		assertThat(user.passwordHash()).startsWith("{argon2@SpringSecurity_v5_8}").doesNotContain("a long password");
 		assertThat(this.repository.findById(user.id())).contains(user);
-		assertThat(this.service.authenticate(name.toUpperCase(), "a long password")).contains(user);
-		assertThat(this.service.authenticate(name, "another password")).isEmpty();
+		assertThat(this.service.findByLogin(name.toUpperCase())).contains(user);
+		assertThat(this.service.findByLogin(" " + name.toUpperCase() + "@example.com")).contains(user);
+		assertThat(this.service.passwordMatches(Optional.of(user), "a long password")).isTrue();
+		assertThat(this.service.passwordMatches(Optional.of(user), "another password")).isFalse();
+		assertThat(this.service.passwordMatches(Optional.empty(), "a long password")).isFalse();
 	}
 
 	@Test
