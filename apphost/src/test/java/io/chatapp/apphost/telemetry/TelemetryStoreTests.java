@@ -95,6 +95,8 @@ class TelemetryStoreTests {
 
 	@Test
 	void traceFloodEvictsWholeOldestTraces() {
+		// The trace count limit, not the byte budget, is what this flood reaches.
+		TelemetryStore store = new TelemetryStore(TelemetryStore.Limits.defaults().withTotalBytes(256L << 20));
 		for (int batch = 0; batch < 15; batch++) {
 			List<Span> spans = new ArrayList<>();
 			for (int i = 0; i < 1000; i++) {
@@ -102,10 +104,10 @@ class TelemetryStoreTests {
 				spans.add(span(trace, trace * 2, 0, "root", trace, 10).build());
 				spans.add(span(trace, trace * 2 + 1, trace * 2, "child", trace, 5).build());
 			}
-			this.store.add(traces(this.chatsApi, spans));
+			store.add(traces(this.chatsApi, spans));
 		}
 
-		TraceStore traces = this.store.traces();
+		TraceStore traces = store.traces();
 		assertThat(traces.traceCount()).isEqualTo(10_000);
 		assertThat(traces.spanCount()).isEqualTo(20_000);
 		assertThat(traces.spans(traceId(5000))).isEmpty();
