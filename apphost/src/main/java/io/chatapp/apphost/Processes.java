@@ -136,13 +136,14 @@ final class Processes {
 			StringBuilder line = new StringBuilder();
 			long dropped = 0;
 			boolean any = false;
+			char last = 0;
 			while (true) {
 				if (this.position == this.limit) {
 					this.limit = this.reader.read(this.buffer);
 					this.position = 0;
 					if (this.limit <= 0) {
 						this.limit = 0;
-						return any ? finish(line, dropped) : null;
+						return any ? ResourceLog.cut(line.toString(), dropped) : null;
 					}
 				}
 				any = true;
@@ -154,18 +155,24 @@ final class Processes {
 				int length = this.position - start;
 				line.append(this.buffer, start, Math.min(room, length));
 				dropped += Math.max(0, length - room);
+				if (length > 0) {
+					last = this.buffer[this.position - 1];
+				}
 				if (this.position < this.limit) {
 					this.position++;
-					return finish(line, dropped);
+					if (last == '\r') {
+						// A \r\n line break: the \r is the last character kept or
+						// dropped.
+						if (dropped > 0) {
+							dropped--;
+						}
+						else {
+							line.setLength(line.length() - 1);
+						}
+					}
+					return ResourceLog.cut(line.toString(), dropped);
 				}
 			}
-		}
-
-		private static String finish(StringBuilder line, long dropped) {
-			if (dropped == 0 && line.length() > 0 && line.charAt(line.length() - 1) == '\r') {
-				line.setLength(line.length() - 1);
-			}
-			return ResourceLog.cut(line.toString(), dropped);
 		}
 
 	}

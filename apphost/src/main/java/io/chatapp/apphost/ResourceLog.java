@@ -27,6 +27,9 @@ public final class ResourceLog {
 	/** Longest line kept, in characters; the rest is replaced by a note. */
 	public static final int MAX_LINE_LENGTH = 8 * 1024;
 
+	// Room for the note that a line was cut: " ... [<long> more characters]".
+	private static final int NOTE_LENGTH = 48;
+
 	/** Estimated heap size of the lines kept in memory per resource. */
 	public static final long MAX_BYTES = 1L << 20;
 
@@ -81,7 +84,9 @@ public final class ResourceLog {
 	 * @param line the line, without its line break
 	 */
 	public synchronized void append(String line) {
-		line = cut(line, 0);
+		if (line.length() > MAX_LINE_LENGTH + NOTE_LENGTH) {
+			line = cut(line, 0);
+		}
 		long size = size(line);
 		synchronized (MEMORY_LOCK) {
 			this.lines.addLast(new Line(++sequence, Instant.now(), line));
