@@ -45,6 +45,11 @@ import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
  * ({@code POST /v1/traces}, {@code /v1/metrics}, {@code /v1/logs}; protobuf or JSON,
  * plain or gzip) and OTLP/gRPC (the collector's trace, metrics and logs services).
  *
+ * <p>
+ * Within {@link Limits}: requests too large are answered 413 (gRPC: RESOURCE_EXHAUSTED),
+ * requests beyond those in flight 429 (gRPC: UNAVAILABLE); protobuf bodies are stored a
+ * chunk at a time ({@link OtlpStream}), and no failure escapes into the server's threads.
+ *
  * <pre>{@code
  * TelemetryStore store = new TelemetryStore();
  * OtlpReceiver receiver = new OtlpReceiver(store, "127.0.0.1", 18890, 18889);
