@@ -70,6 +70,9 @@ public final class OtlpReceiver implements AutoCloseable {
 	// so that the client, still sending, sees the answer rather than a reset connection.
 	private static final long MAX_DISCARDED_BYTES = 64L << 20;
 
+	// How long a request waits for one of the slots in flight before it is answered 429.
+	private static final long PERMIT_WAIT_MILLIS = 250;
+
 	// OTLP/JSON writes trace and span ids as hex, protobuf's JSON mapping expects base64.
 	private static final Pattern HEX_ID = Pattern
 		.compile("\"(traceId|spanId|parentSpanId|trace_id|span_id|parent_span_id)\"(\\s*:\\s*)\"([0-9a-fA-F]*)\"");
@@ -187,6 +190,20 @@ public final class OtlpReceiver implements AutoCloseable {
 	}
 
 	/**
+	 * Waits a moment for a request slot: services exporting in the same second should not
+	 * see 429, an overload should see it soon.
+	 */
+	private boolean acquire() {
+		try {
+			return this.inFlight.tryAcquire(PERMIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	/**
 	 * Requests being handled right now (for tests).
 	 * @return the number of OTLP requests being read and stored
 	 */
@@ -300,7 +317,7 @@ public final class OtlpReceiver implements AutoCloseable {
 			reject(exchange, 413, tooLarge());
 			return;
 		}
-		if (!this.inFlight.tryAcquire()) {
+		if (!acquire()) {
 			// OTLP exporters retry a 429 after a back-off.
 			exchange.getResponseHeaders().set("Retry-After", "1");
 			reject(exchange, 429, "Too many OTLP requests at once, retry later");
@@ -469,7 +486,7 @@ public final class OtlpReceiver implements AutoCloseable {
 	 * error escape into gRPC's threads.
 	 */
 	private <R> void export(Runnable store, R response, StreamObserver<R> observer) {
-		if (!this.inFlight.tryAcquire()) {
+		if (!acquire()) {
 			observer.onError(Status.UNAVAILABLE.withDescription("Too many OTLP requests at once, retry later")
 				.asRuntimeException());
 			return;
@@ -498,8 +515,8 @@ public final class OtlpReceiver implements AutoCloseable {
 	 * decompression; larger ones are answered 413
 	 * @param maxJsonBytes largest OTLP/JSON body (after decompression): JSON is parsed
 	 * whole, which takes many times its size
-	 * @param inFlight requests read and stored at once; more are answered 429 (gRPC:
-	 * UNAVAILABLE)
+	 * @param inFlight requests read and stored at once; more wait up to 250 ms, then are
+	 * answered 429 (gRPC: UNAVAILABLE)
 	 */
 	public record Limits(int maxRequestBytes, int maxDecompressedBytes, int maxJsonBytes, int inFlight) {
 
