@@ -119,8 +119,8 @@ public final class Dashboard implements AutoCloseable {
 				"/api/telemetry", (telemetry != null) ? telemetry : new NoTelemetry());
 		routes.forEach((path, handler) -> {
 			HttpContext context = server.createContext(path, handler);
-			// First: whatever fails (even out of memory) is answered and the thread lives
-			// on.
+			// First: whatever fails (even out of memory) is answered, and the
+			// thread lives on.
 			context.getFilters().add(HttpErrors.filter());
 			context.getFilters().add(guard);
 		});

@@ -225,8 +225,8 @@ final class MetricStore {
 			}
 			ResourceMetrics metrics = largest.getValue();
 			if (metrics.fifo.isEmpty()) {
-				// Only series without points (histogram baselines) are left: forget them
-				// all.
+				// Only series without points (histogram baselines) are left:
+				// forget them all.
 				this.bytes -= metrics.bytes;
 				this.byResource.remove(largest.getKey());
 			}

@@ -88,7 +88,7 @@ public final class OtlpReceiver implements AutoCloseable {
 	private final Limits limits;
 
 	// Requests being read and stored (OTLP/HTTP and OTLP/gRPC together); more are
-	// answered 429 (gRPC: UNAVAILABLE) at once, and exporters retry them.
+	// answered 429 (gRPC: UNAVAILABLE) soon, and exporters retry them.
 	private final Semaphore inFlight;
 
 	private HttpServer http;
@@ -143,21 +143,18 @@ public final class OtlpReceiver implements AutoCloseable {
 		try {
 			if (this.httpPort >= 0) {
 				this.http = HttpServer.create(new InetSocketAddress(this.host, this.httpPort), 64);
-				// More threads than requests in flight, so that those beyond are answered
-				// 429 at once instead of waiting in the queue.
+				// More threads than requests in flight, so that those beyond are
+				// answered 429 soon instead of waiting in the queue.
 				this.httpExecutor = executor("otlp-http", this.limits.inFlight() + 2);
 				this.http.setExecutor(this.httpExecutor);
 				this.http.createContext("/v1/", this::handleHttp);
 				this.http.start();
 			}
 			if (this.grpcPort >= 0) {
-				// gRPC-java checks maxInboundMessageSize on the compressed frame and
-				// again
-				// while decompressing, so a gzip bomb ends with RESOURCE_EXHAUSTED.
-				// Messages
-				// are parsed whole, in the executor's threads: few of them, few messages
-				// at
-				// once.
+				// gRPC-java checks maxInboundMessageSize on the compressed frame
+				// and again while decompressing, so a gzip bomb is cut off early.
+				// Messages are parsed whole, in the executor's threads: few of
+				// them, few messages at once.
 				this.grpcExecutor = executor("otlp-grpc", this.limits.inFlight() + 2);
 				this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(this.host, this.grpcPort))
 					.executor(this.grpcExecutor)
@@ -282,8 +279,8 @@ public final class OtlpReceiver implements AutoCloseable {
 				serve(exchange);
 			}
 			catch (Throwable ex) {
-				// Even an OutOfMemoryError: answer if still possible, and keep the
-				// thread.
+				// Even an OutOfMemoryError: answer if still possible, and keep
+				// the thread.
 				HttpErrors.answer(exchange, ex);
 			}
 		}
@@ -334,15 +331,13 @@ public final class OtlpReceiver implements AutoCloseable {
 	private void ingest(HttpExchange exchange, String path, boolean json, boolean gzip) throws IOException {
 		byte[] raw = exchange.getRequestBody().readNBytes(this.limits.maxRequestBytes() + 1);
 		if (raw.length > this.limits.maxRequestBytes()) {
-			raw = null;
 			reject(exchange, 413, tooLarge());
 			return;
 		}
 		int maxDecoded = json ? this.limits.maxJsonBytes() : this.limits.maxDecompressedBytes();
 		if (gzip) {
-			// Inflated once only to count, so that nothing of a request that turns out
-			// too
-			// large is stored, and nothing but a small buffer is ever held.
+			// Inflated once to count only, so that nothing of a request that turns
+			// out too large is stored; only a small buffer is held meanwhile.
 			long inflated;
 			try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
 				inflated = skipAtMost(in, maxDecoded + 1L);

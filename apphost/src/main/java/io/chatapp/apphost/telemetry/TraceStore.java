@@ -47,8 +47,8 @@ final class TraceStore {
 		this.maxSpans = maxSpans;
 		this.maxSpansPerTrace = maxSpansPerTrace;
 		this.maxBytes = maxBytes;
-		// One trace may take a quarter of the budget, so that it never evicts everything
-		// else.
+		// One trace may take a quarter of the budget, so that it never evicts
+		// everything else.
 		this.maxBytesPerTrace = maxBytes / 4;
 	}
 
@@ -78,8 +78,7 @@ final class TraceStore {
 					this.links.computeIfAbsent(link.traceId(), (id) -> new LinkedHashSet<>()).add(span.traceId());
 				}
 			}
-			// Evicted span by span, so that a large batch never holds more than the
-			// budget.
+			// Evicted span by span: a large batch never holds more than the budget.
 			evict();
 		}
 	}
