@@ -1,8 +1,10 @@
 package io.chatapp.apphost;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -60,16 +62,119 @@ final class Processes {
 	}
 
 	private static void pump(Process process, ResourceLog log) {
-		try (BufferedReader reader = new BufferedReader(
-				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-			String line;
-			while ((line = reader.readLine()) != null) {
+		pump(process.getInputStream(), log);
+	}
+
+	/**
+	 * Copies output line by line into a log until it ends. Never holds more than one line
+	 * of {@link ResourceLog#MAX_LINE_LENGTH} characters (a longer line is cut, the rest
+	 * read and dropped), and survives any error but the end of the output: a pump that
+	 * stopped reading would block the process once the pipe is full.
+	 * @param output the process's output
+	 * @param log where the lines go
+	 */
+	static void pump(InputStream output, ResourceLog log) {
+		LineReader lines = new LineReader(new InputStreamReader(output, StandardCharsets.UTF_8));
+		int failures = 0;
+		while (true) {
+			try {
+				String line = lines.next();
+				if (line == null) {
+					return;
+				}
 				log.append(line);
+				failures = 0;
+			}
+			catch (IOException ex) {
+				// The process is gone; its exit is reported elsewhere.
+				return;
+			}
+			catch (Throwable ex) {
+				// E.g. out of memory elsewhere in the AppHost: the line is lost, the pump
+				// goes on. Should it keep failing, the output is only drained.
+				if (++failures >= 100) {
+					drain(output);
+					return;
+				}
 			}
 		}
-		catch (IOException ex) {
-			// The process is gone; its exit is reported elsewhere.
+	}
+
+	private static void drain(InputStream output) {
+		try {
+			output.transferTo(OutputStream.nullOutputStream());
 		}
+		catch (IOException | RuntimeException ex) {
+			// Gone.
+		}
+	}
+
+	/**
+	 * Lines of at most {@link ResourceLog#MAX_LINE_LENGTH} characters, ended by
+	 * {@code \n} or {@code \r\n}; the characters beyond are counted, not kept.
+	 */
+	static final class LineReader {
+
+		private final Reader reader;
+
+		private final char[] buffer = new char[8192];
+
+		private int position;
+
+		private int limit;
+
+		LineReader(Reader reader) {
+			this.reader = reader;
+		}
+
+		/**
+		 * The next line.
+		 * @return the line without its line break, or {@code null} at the end
+		 * @throws IOException when reading fails
+		 */
+		String next() throws IOException {
+			StringBuilder line = new StringBuilder();
+			long dropped = 0;
+			boolean any = false;
+			char last = 0;
+			while (true) {
+				if (this.position == this.limit) {
+					this.limit = this.reader.read(this.buffer);
+					this.position = 0;
+					if (this.limit <= 0) {
+						this.limit = 0;
+						return any ? ResourceLog.cut(line.toString(), dropped) : null;
+					}
+				}
+				any = true;
+				int start = this.position;
+				while (this.position < this.limit && this.buffer[this.position] != '\n') {
+					this.position++;
+				}
+				int room = ResourceLog.MAX_LINE_LENGTH - line.length();
+				int length = this.position - start;
+				line.append(this.buffer, start, Math.min(room, length));
+				dropped += Math.max(0, length - room);
+				if (length > 0) {
+					last = this.buffer[this.position - 1];
+				}
+				if (this.position < this.limit) {
+					this.position++;
+					if (last == '\r') {
+						// A \r\n line break: the \r is the last character kept or
+						// dropped.
+						if (dropped > 0) {
+							dropped--;
+						}
+						else {
+							line.setLength(line.length() - 1);
+						}
+					}
+					return ResourceLog.cut(line.toString(), dropped);
+				}
+			}
+		}
+
 	}
 
 	/**

@@ -114,6 +114,9 @@ public final class ProjectResource extends ChildProcessResource {
 		if (this.job) {
 			setState(ResourceState.RUNNING, "pid " + started.pid());
 			int code = exitCode(started);
+			// Known now: the exit callback that also records it may run only after the
+			// resources waiting for this job have been released.
+			setExitCode(code);
 			child.awaitOutput();
 			if (code != 0) {
 				throw new ResourceFailure(name() + " exited with code " + code, log().tail(60));

@@ -13,14 +13,25 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * A resource's output: the last lines in memory (bounded), every line in a file under the
- * data directory, and each line on the AppHost console prefixed with the resource name.
+ * A resource's output: the last lines in memory (at most {@code capacity} lines and about
+ * {@value #MAX_BYTES} bytes), every line in a file under the data directory, and each
+ * line on the AppHost console prefixed with the resource name. Lines longer than
+ * {@value #MAX_LINE_LENGTH} characters are cut.
  *
  * <p>
  * Lines carry a sequence number shared by all resources, so the dashboard can interleave
  * the logs of every resource and tail them with "lines after n".
  */
 public final class ResourceLog {
+
+	/** Longest line kept, in characters; the rest is replaced by a note. */
+	public static final int MAX_LINE_LENGTH = 8 * 1024;
+
+	// Room for the note that a line was cut: " ... [<long> more characters]".
+	private static final int NOTE_LENGTH = 48;
+
+	/** Estimated heap size of the lines kept in memory per resource. */
+	public static final long MAX_BYTES = 1L << 20;
 
 	private static final Object CONSOLE_LOCK = new Object();
 
@@ -38,14 +49,23 @@ public final class ResourceLog {
 
 	private final Deque<Line> lines;
 
+	private final long maxBytes;
+
+	private long bytes;
+
 	private final PrintStream console;
 
 	private BufferedWriter file;
 
 	ResourceLog(String name, Path file, PrintStream console, int capacity) {
+		this(name, file, console, capacity, MAX_BYTES);
+	}
+
+	ResourceLog(String name, Path file, PrintStream console, int capacity, long maxBytes) {
 		this.prefix = "[" + name + "] ";
 		this.capacity = capacity;
-		this.lines = new ArrayDeque<>(capacity);
+		this.maxBytes = maxBytes;
+		this.lines = new ArrayDeque<>();
 		this.console = console;
 		if (file != null) {
 			try {
@@ -64,11 +84,16 @@ public final class ResourceLog {
 	 * @param line the line, without its line break
 	 */
 	public synchronized void append(String line) {
+		if (line.length() > MAX_LINE_LENGTH + NOTE_LENGTH) {
+			line = cut(line, 0);
+		}
+		long size = size(line);
 		synchronized (MEMORY_LOCK) {
-			if (this.lines.size() == this.capacity) {
-				this.lines.removeFirst();
-			}
 			this.lines.addLast(new Line(++sequence, Instant.now(), line));
+			this.bytes += size;
+			while (this.lines.size() > this.capacity || (this.bytes > this.maxBytes && this.lines.size() > 1)) {
+				this.bytes -= size(this.lines.removeFirst().text());
+			}
 		}
 		if (this.file != null) {
 			try {
@@ -85,6 +110,35 @@ public final class ResourceLog {
 			synchronized (CONSOLE_LOCK) {
 				this.console.println(this.prefix + line);
 			}
+		}
+	}
+
+	/**
+	 * A line as kept: at most {@link #MAX_LINE_LENGTH} characters, then a note of how
+	 * many more there were.
+	 * @param line the line
+	 * @param more characters already dropped beyond it
+	 * @return the line to keep
+	 */
+	static String cut(String line, long more) {
+		if (line.length() > MAX_LINE_LENGTH) {
+			more += line.length() - MAX_LINE_LENGTH;
+			line = line.substring(0, MAX_LINE_LENGTH);
+		}
+		return (more > 0) ? line + " ... [" + more + " more characters]" : line;
+	}
+
+	private static long size(String text) {
+		return 80 + 2L * text.length();
+	}
+
+	/**
+	 * The estimated heap size of the lines kept in memory.
+	 * @return bytes
+	 */
+	long estimatedBytes() {
+		synchronized (MEMORY_LOCK) {
+			return this.bytes;
 		}
 	}
 

@@ -19,6 +19,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.chatapp.apphost.AppHostException;
 import io.chatapp.apphost.AppHostOptions;
 import io.chatapp.apphost.DistributedApplication;
+import io.chatapp.apphost.telemetry.HttpErrors;
 import io.chatapp.apphost.telemetry.OtlpReceiver;
 import io.chatapp.apphost.telemetry.TelemetryApi;
 import io.chatapp.apphost.telemetry.TelemetryStore;
@@ -56,13 +57,15 @@ public final class Dashboard implements AutoCloseable {
 	 * @param app the model, not necessarily started yet
 	 * @param options {@code dashboard.address} (127.0.0.1), {@code dashboard.port}
 	 * (18888), {@code dashboard.token} (random; required beyond loopback),
-	 * {@code otlp.http-port} (18890) and {@code otlp.grpc-port} (18889)
+	 * {@code otlp.http-port} (18890), {@code otlp.grpc-port} (18889) and
+	 * {@code telemetry.memory-mb} (32: the byte budget of all telemetry stores)
 	 * @return the running dashboard
 	 * @throws AppHostException when a port is taken
 	 */
 	public static Dashboard start(DistributedApplication app, AppHostOptions options) {
 		Settings settings = Settings.from(options);
-		TelemetryStore store = new TelemetryStore();
+		TelemetryStore store = new TelemetryStore(
+				TelemetryStore.Limits.defaults().withTotalBytes(telemetryMegabytes(options) << 20));
 		OtlpReceiver receiver = new OtlpReceiver(store, "127.0.0.1",
 				options.port("otlp.http-port", OtlpReceiver.DEFAULT_HTTP_PORT),
 				options.port("otlp.grpc-port", OtlpReceiver.DEFAULT_GRPC_PORT));
@@ -116,6 +119,9 @@ public final class Dashboard implements AutoCloseable {
 				"/api/telemetry", (telemetry != null) ? telemetry : new NoTelemetry());
 		routes.forEach((path, handler) -> {
 			HttpContext context = server.createContext(path, handler);
+			// First: whatever fails (even out of memory) is answered, and the
+			// thread lives on.
+			context.getFilters().add(HttpErrors.filter());
 			context.getFilters().add(guard);
 		});
 		server.setExecutor(executor);
@@ -156,6 +162,20 @@ public final class Dashboard implements AutoCloseable {
 		if (this.receiver != null) {
 			this.receiver.close();
 		}
+	}
+
+	private static long telemetryMegabytes(AppHostOptions options) {
+		String value = options.get("telemetry.memory-mb", "32");
+		try {
+			long megabytes = Long.parseLong(value);
+			if (megabytes >= 1 && megabytes <= 65536) {
+				return megabytes;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// Reported below.
+		}
+		throw new AppHostException("Invalid telemetry.memory-mb=" + value + " (1 to 65536)");
 	}
 
 	private static String hostName() {

@@ -44,6 +44,11 @@ abstract class JsonApi implements HttpHandler {
 				status = 500;
 				body = Map.of("error", String.valueOf(ex));
 			}
+			catch (OutOfMemoryError ex) {
+				// The thread and the server live on; the client may try again.
+				status = 503;
+				body = Map.of("error", "Out of memory, try again");
+			}
 			send(exchange, status, body);
 		}
 	}

@@ -12,41 +12,79 @@ import java.util.Map;
 
 /**
  * Structured log records per resource, the oldest evicted first once a resource has
- * {@code maxPerResource} of them.
+ * {@code maxPerResource} of them, or once the estimated size of all records exceeds the
+ * byte budget (then from the resource that takes the most, so that one chatty service
+ * does not push out the others' records).
  */
 final class LogStore {
 
 	private final int maxPerResource;
 
-	private final Map<String, Deque<LogEntry>> byResource;
+	private final long maxBytes;
+
+	private final Map<String, Logs> byResource;
 
 	private long sequence;
 
-	LogStore(int maxPerResource, int maxResources) {
+	private long bytes;
+
+	LogStore(int maxPerResource, int maxResources, long maxBytes) {
 		this.maxPerResource = maxPerResource;
+		this.maxBytes = maxBytes;
 		// Access order: a flood of ever new resource names evicts the quietest resource.
 		this.byResource = new LinkedHashMap<>(16, 0.75f, true) {
 			@Override
-			protected boolean removeEldestEntry(Map.Entry<String, Deque<LogEntry>> eldest) {
-				return size() > maxResources;
+			protected boolean removeEldestEntry(Map.Entry<String, Logs> eldest) {
+				if (size() > maxResources) {
+					LogStore.this.bytes -= eldest.getValue().bytes;
+					return true;
+				}
+				return false;
 			}
 		};
 	}
 
 	synchronized void add(List<LogEntry> entries) {
 		for (LogEntry entry : entries) {
-			Deque<LogEntry> logs = this.byResource.computeIfAbsent(entry.resource().name(),
-					(name) -> new ArrayDeque<>());
-			if (logs.size() == this.maxPerResource) {
-				logs.removeFirst();
+			long size = entry.estimatedSize();
+			if (size > this.maxBytes / 4) {
+				// Cannot happen within the value limits, unless the budget is tiny.
+				continue;
 			}
-			logs.addLast(entry.withSequence(++this.sequence));
+			Logs logs = this.byResource.computeIfAbsent(entry.resource().name(), (name) -> new Logs());
+			if (logs.entries.size() == this.maxPerResource) {
+				logs.removeOldest();
+			}
+			logs.entries.addLast(new Sized(entry.withSequence(++this.sequence), size));
+			logs.bytes += size;
+			this.bytes += size;
+			while (this.bytes > this.maxBytes) {
+				largest().removeOldest();
+			}
 		}
 	}
 
+	private Logs largest() {
+		Logs largest = null;
+		for (Logs logs : this.byResource.values()) {
+			if (largest == null || logs.bytes > largest.bytes) {
+				largest = logs;
+			}
+		}
+		return largest;
+	}
+
 	synchronized int count(String resourceName) {
-		Deque<LogEntry> logs = this.byResource.get(resourceName);
-		return (logs != null) ? logs.size() : 0;
+		Logs logs = this.byResource.get(resourceName);
+		return (logs != null) ? logs.entries.size() : 0;
+	}
+
+	/**
+	 * The estimated heap size of the stored records.
+	 * @return bytes, at most the budget
+	 */
+	synchronized long estimatedBytes() {
+		return this.bytes;
 	}
 
 	synchronized int resourceCount() {
@@ -66,10 +104,10 @@ final class LogStore {
 	synchronized List<LogEntry> find(String resource, Severity minimum, String text, String traceId, int limit) {
 		String needle = (text != null) ? text.toLowerCase(Locale.ROOT) : null;
 		List<LogEntry> found = new ArrayList<>();
-		for (Deque<LogEntry> logs : this.byResource.values()) {
+		for (Logs logs : this.byResource.values()) {
 			int taken = 0;
-			for (Iterator<LogEntry> newest = logs.descendingIterator(); newest.hasNext() && taken < limit;) {
-				LogEntry entry = newest.next();
+			for (Iterator<Sized> newest = logs.entries.descendingIterator(); newest.hasNext() && taken < limit;) {
+				LogEntry entry = newest.next().entry();
 				if ((resource == null || entry.resource().matches(resource)) && entry.severity().compareTo(minimum) >= 0
 						&& (traceId == null || entry.traceId().equalsIgnoreCase(traceId))
 						&& (needle == null || entry.contains(needle))) {
@@ -84,6 +122,27 @@ final class LogStore {
 
 	synchronized void clear() {
 		this.byResource.clear();
+		this.bytes = 0;
+	}
+
+	private record Sized(LogEntry entry, long bytes) {
+	}
+
+	/**
+	 * One resource's records, oldest first, and their estimated size.
+	 */
+	private final class Logs {
+
+		private final Deque<Sized> entries = new ArrayDeque<>();
+
+		private long bytes;
+
+		void removeOldest() {
+			Sized oldest = this.entries.removeFirst();
+			this.bytes -= oldest.bytes();
+			LogStore.this.bytes -= oldest.bytes();
+		}
+
 	}
 
 	/**
@@ -140,6 +199,16 @@ final class LogStore {
 		LogEntry withSequence(long sequence) {
 			return new LogEntry(sequence, this.timeNanos, this.resource, this.scope, this.severity, this.message,
 					this.traceId, this.spanId, this.attributes);
+		}
+
+		/**
+		 * Roughly what this record takes on the heap.
+		 * @return bytes
+		 */
+		long estimatedSize() {
+			// The record, its wrapper and its slot in the resource's queue.
+			return 120 + this.resource.estimatedSize() + Otlp.size(this.scope) + Otlp.size(this.message)
+					+ Otlp.size(this.traceId) + Otlp.size(this.spanId) + Otlp.size(this.attributes);
 		}
 
 		boolean contains(String lowerCaseText) {

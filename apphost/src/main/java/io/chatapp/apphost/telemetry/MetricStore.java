@@ -12,7 +12,9 @@ import java.util.TreeMap;
 
 /**
  * Metric points per resource, instrument and attribute set (a series), at most
- * {@code maxPointsPerResource} points per resource, the oldest evicted first.
+ * {@code maxPointsPerResource} points per resource, the oldest evicted first; once the
+ * estimated size of everything exceeds the byte budget, the oldest points of the resource
+ * that takes the most go first.
  *
  * <p>
  * Two things keep the history long: a gauge or sum point whose value did not change only
@@ -24,14 +26,23 @@ final class MetricStore {
 
 	private final int maxPointsPerResource;
 
+	private final long maxBytes;
+
 	private final Map<String, ResourceMetrics> byResource;
 
-	MetricStore(int maxPointsPerResource, int maxResources) {
+	private long bytes;
+
+	MetricStore(int maxPointsPerResource, int maxResources, long maxBytes) {
 		this.maxPointsPerResource = maxPointsPerResource;
+		this.maxBytes = maxBytes;
 		this.byResource = new LinkedHashMap<>(16, 0.75f, true) {
 			@Override
 			protected boolean removeEldestEntry(Map.Entry<String, ResourceMetrics> eldest) {
-				return size() > maxResources;
+				if (size() > maxResources) {
+					MetricStore.this.bytes -= eldest.getValue().bytes;
+					return true;
+				}
+				return false;
 			}
 		};
 	}
@@ -48,6 +59,7 @@ final class MetricStore {
 			return;
 		}
 		append(resource, series, new Point(timeNanos, value, 0, 0, null));
+		evict();
 	}
 
 	/**
@@ -67,23 +79,34 @@ final class MetricStore {
 		if (cumulative) {
 			Baseline previous = series.baseline;
 			series.baseline = new Baseline(startNanos, count, sum, buckets);
+			long change = series.baseline.size() - ((previous != null) ? previous.size() : 0);
+			series.bytes += change;
+			charge(resource, change);
 			if (previous != null && previous.startNanos == startNanos && previous.count <= count) {
 				intervalCount = count - previous.count;
 				intervalSum = sum - previous.sum;
 				intervalBuckets = difference(buckets, previous.buckets);
 			}
 		}
-		if (intervalCount <= 0) {
-			return;
+		if (intervalCount > 0) {
+			double[] percentiles = Percentiles.of(bounds, intervalBuckets, intervalCount);
+			append(resource, series,
+					new Point(timeNanos, intervalSum / intervalCount, intervalCount, intervalSum, percentiles));
 		}
-		double[] percentiles = Percentiles.of(bounds, intervalBuckets, intervalCount);
-		append(resource, series,
-				new Point(timeNanos, intervalSum / intervalCount, intervalCount, intervalSum, percentiles));
+		evict();
 	}
 
 	synchronized int pointCount(String resourceName) {
 		ResourceMetrics metrics = this.byResource.get(resourceName);
 		return (metrics != null) ? metrics.fifo.size() : 0;
+	}
+
+	/**
+	 * The estimated heap size of the stored series and points.
+	 * @return bytes, at most the budget
+	 */
+	synchronized long estimatedBytes() {
+		return this.bytes;
 	}
 
 	synchronized int resourceCount() {
@@ -131,29 +154,84 @@ final class MetricStore {
 
 	synchronized void clear() {
 		this.byResource.clear();
+		this.bytes = 0;
 	}
 
 	private Series series(TelemetryResource resource, Instrument instrument, Map<String, Object> attributes) {
-		ResourceMetrics metrics = this.byResource.computeIfAbsent(resource.name(), (name) -> new ResourceMetrics());
-		InstrumentEntry entry = metrics.instruments.computeIfAbsent(instrument.name(),
-				(name) -> new InstrumentEntry(instrument));
-		return entry.series.computeIfAbsent(attributes, (key) -> new Series(entry, attributes));
+		ResourceMetrics metrics = this.byResource.get(resource.name());
+		if (metrics == null) {
+			metrics = new ResourceMetrics();
+			this.bytes += metrics.bytes;
+			this.byResource.put(resource.name(), metrics);
+		}
+		InstrumentEntry entry = metrics.instruments.get(instrument.name());
+		if (entry == null) {
+			entry = new InstrumentEntry(instrument);
+			metrics.instruments.put(instrument.name(), entry);
+			metrics.bytes += entry.bytes;
+			this.bytes += entry.bytes;
+		}
+		Series series = entry.series.get(attributes);
+		if (series == null) {
+			series = new Series(entry, attributes);
+			entry.series.put(attributes, series);
+			metrics.bytes += series.bytes;
+			this.bytes += series.bytes;
+		}
+		return series;
+	}
+
+	private void charge(TelemetryResource resource, long change) {
+		ResourceMetrics metrics = this.byResource.get(resource.name());
+		metrics.bytes += change;
+		this.bytes += change;
 	}
 
 	private void append(TelemetryResource resource, Series series, Point point) {
 		ResourceMetrics metrics = this.byResource.get(resource.name());
 		series.points.addLast(point);
 		metrics.fifo.addLast(series);
+		metrics.bytes += point.size();
+		this.bytes += point.size();
 		// Points are appended to a series and to the resource's queue in the same order,
 		// so the oldest point of the resource is the first point of its series.
 		while (metrics.fifo.size() > this.maxPointsPerResource) {
-			Series oldest = metrics.fifo.removeFirst();
-			oldest.points.removeFirst();
-			if (oldest.points.isEmpty()) {
-				oldest.instrument.series.remove(oldest.attributes);
-				if (oldest.instrument.series.isEmpty()) {
-					metrics.instruments.remove(oldest.instrument.instrument.name());
+			removeOldest(metrics);
+		}
+	}
+
+	private void removeOldest(ResourceMetrics metrics) {
+		Series oldest = metrics.fifo.removeFirst();
+		long freed = oldest.points.removeFirst().size();
+		if (oldest.points.isEmpty()) {
+			oldest.instrument.series.remove(oldest.attributes);
+			freed += oldest.bytes;
+			if (oldest.instrument.series.isEmpty()) {
+				metrics.instruments.remove(oldest.instrument.instrument.name());
+				freed += oldest.instrument.bytes;
+			}
+		}
+		metrics.bytes -= freed;
+		this.bytes -= freed;
+	}
+
+	private void evict() {
+		while (this.bytes > this.maxBytes && !this.byResource.isEmpty()) {
+			Map.Entry<String, ResourceMetrics> largest = null;
+			for (Map.Entry<String, ResourceMetrics> entry : this.byResource.entrySet()) {
+				if (largest == null || entry.getValue().bytes > largest.getValue().bytes) {
+					largest = entry;
 				}
+			}
+			ResourceMetrics metrics = largest.getValue();
+			if (metrics.fifo.isEmpty()) {
+				// Only series without points (histogram baselines) are left:
+				// forget them all.
+				this.bytes -= metrics.bytes;
+				this.byResource.remove(largest.getKey());
+			}
+			else {
+				removeOldest(metrics);
 			}
 		}
 	}
@@ -207,6 +285,8 @@ final class MetricStore {
 
 		private final Deque<Series> fifo = new ArrayDeque<>();
 
+		private long bytes = 200;
+
 	}
 
 	private static final class InstrumentEntry {
@@ -215,8 +295,12 @@ final class MetricStore {
 
 		private final Map<Map<String, Object>, Series> series = new LinkedHashMap<>();
 
+		private final long bytes;
+
 		InstrumentEntry(Instrument instrument) {
 			this.instrument = instrument;
+			this.bytes = 200 + Otlp.size(instrument.name()) + Otlp.size(instrument.unit())
+					+ Otlp.size(instrument.description()) + Otlp.size(instrument.type());
 		}
 
 	}
@@ -231,14 +315,23 @@ final class MetricStore {
 
 		private Baseline baseline;
 
+		// The series, its map entry and attributes, and its baseline; not its points.
+		private long bytes;
+
 		Series(InstrumentEntry instrument, Map<String, Object> attributes) {
 			this.instrument = instrument;
 			this.attributes = attributes;
+			this.bytes = 150 + Otlp.size(attributes);
 		}
 
 	}
 
 	private record Baseline(long startNanos, long count, double sum, long[] buckets) {
+
+		long size() {
+			return 48 + Otlp.size(this.buckets);
+		}
+
 	}
 
 	private static final class Point {
@@ -262,6 +355,13 @@ final class MetricStore {
 			this.count = count;
 			this.sum = sum;
 			this.percentiles = percentiles;
+		}
+
+		/**
+		 * The point and its two queue slots.
+		 */
+		long size() {
+			return 72 + ((this.percentiles != null) ? Otlp.size(this.percentiles) : 0);
 		}
 
 	}

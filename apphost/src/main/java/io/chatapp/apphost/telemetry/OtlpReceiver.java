@@ -11,18 +11,23 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.grpc.Server;
+import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -40,6 +45,11 @@ import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
  * ({@code POST /v1/traces}, {@code /v1/metrics}, {@code /v1/logs}; protobuf or JSON,
  * plain or gzip) and OTLP/gRPC (the collector's trace, metrics and logs services).
  *
+ * <p>
+ * Within {@link Limits}: requests too large are answered 413 (gRPC: RESOURCE_EXHAUSTED),
+ * requests beyond those in flight 429 (gRPC: UNAVAILABLE); protobuf bodies are stored a
+ * chunk at a time ({@link OtlpStream}), and no failure escapes into the server's threads.
+ *
  * <pre>{@code
  * TelemetryStore store = new TelemetryStore();
  * OtlpReceiver receiver = new OtlpReceiver(store, "127.0.0.1", 18890, 18889);
@@ -56,8 +66,12 @@ public final class OtlpReceiver implements AutoCloseable {
 	/** The OTLP/gRPC port the AppHost uses. */
 	public static final int DEFAULT_GRPC_PORT = 18889;
 
-	// Exporters send batches of some 100 KB; this only stops a runaway sender.
-	private static final int MAX_BODY_BYTES = 32 * 1024 * 1024;
+	// A rejected request's body is read and discarded up to this size before the answer,
+	// so that the client, still sending, sees the answer rather than a reset connection.
+	private static final long MAX_DISCARDED_BYTES = 64L << 20;
+
+	// How long a request waits for one of the slots in flight before it is answered 429.
+	private static final long PERMIT_WAIT_MILLIS = 250;
 
 	// OTLP/JSON writes trace and span ids as hex, protobuf's JSON mapping expects base64.
 	private static final Pattern HEX_ID = Pattern
@@ -71,9 +85,17 @@ public final class OtlpReceiver implements AutoCloseable {
 
 	private final int grpcPort;
 
+	private final Limits limits;
+
+	// Requests being read and stored (OTLP/HTTP and OTLP/gRPC together); more are
+	// answered 429 (gRPC: UNAVAILABLE) soon, and exporters retry them.
+	private final Semaphore inFlight;
+
 	private HttpServer http;
 
 	private ExecutorService httpExecutor;
+
+	private ExecutorService grpcExecutor;
 
 	private Server grpc;
 
@@ -93,10 +115,24 @@ public final class OtlpReceiver implements AutoCloseable {
 	 * @param grpcPort OTLP/gRPC port; 0 picks a free one, negative turns OTLP/gRPC off
 	 */
 	public OtlpReceiver(TelemetryStore store, String host, int httpPort, int grpcPort) {
+		this(store, host, httpPort, grpcPort, Limits.defaults());
+	}
+
+	/**
+	 * A receiver with explicit request limits.
+	 * @param store where the telemetry goes
+	 * @param host address to listen on, e.g. {@code 127.0.0.1}
+	 * @param httpPort OTLP/HTTP port; 0 picks a free one, negative turns OTLP/HTTP off
+	 * @param grpcPort OTLP/gRPC port; 0 picks a free one, negative turns OTLP/gRPC off
+	 * @param limits how large and how many requests are accepted
+	 */
+	public OtlpReceiver(TelemetryStore store, String host, int httpPort, int grpcPort, Limits limits) {
 		this.store = store;
 		this.host = host;
 		this.httpPort = httpPort;
 		this.grpcPort = grpcPort;
+		this.limits = limits;
+		this.inFlight = new Semaphore(limits.inFlight());
 	}
 
 	/**
@@ -107,21 +143,26 @@ public final class OtlpReceiver implements AutoCloseable {
 		try {
 			if (this.httpPort >= 0) {
 				this.http = HttpServer.create(new InetSocketAddress(this.host, this.httpPort), 64);
-				this.httpExecutor = Executors.newFixedThreadPool(2, (task) -> {
-					Thread thread = new Thread(task, "otlp-http");
-					thread.setDaemon(true);
-					return thread;
-				});
+				// More threads than requests in flight, so that those beyond are
+				// answered 429 soon instead of waiting in the queue.
+				this.httpExecutor = executor("otlp-http", this.limits.inFlight() + 2);
 				this.http.setExecutor(this.httpExecutor);
 				this.http.createContext("/v1/", this::handleHttp);
 				this.http.start();
 			}
 			if (this.grpcPort >= 0) {
+				// gRPC-java checks maxInboundMessageSize on the compressed frame
+				// and again while decompressing, so a gzip bomb is cut off early.
+				// Messages are parsed whole, in the executor's threads: few of
+				// them, few messages at once.
+				this.grpcExecutor = executor("otlp-grpc", this.limits.inFlight() + 2);
 				this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(this.host, this.grpcPort))
-					.maxInboundMessageSize(MAX_BODY_BYTES)
-					.addService(new TraceService(this.store))
-					.addService(new MetricsService(this.store))
-					.addService(new LogsService(this.store))
+					.executor(this.grpcExecutor)
+					.maxInboundMessageSize(this.limits.maxRequestBytes())
+					.maxConcurrentCallsPerConnection(this.limits.inFlight() + 2)
+					.addService(new TraceService(this))
+					.addService(new MetricsService(this))
+					.addService(new LogsService(this))
 					.build()
 					.start();
 			}
@@ -131,6 +172,40 @@ public final class OtlpReceiver implements AutoCloseable {
 			throw new UncheckedIOException("Cannot start the OTLP receiver on " + this.host + " (HTTP port "
 					+ this.httpPort + ", gRPC port " + this.grpcPort + ")", ex);
 		}
+	}
+
+	private static ExecutorService executor(String name, int threads) {
+		AtomicInteger count = new AtomicInteger();
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), (task) -> {
+					Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
+	}
+
+	/**
+	 * Waits a moment for a request slot: services exporting in the same second should not
+	 * see 429, an overload should see it soon.
+	 */
+	private boolean acquire() {
+		try {
+			return this.inFlight.tryAcquire(PERMIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	/**
+	 * Requests being handled right now (for tests).
+	 * @return the number of OTLP requests being read and stored
+	 */
+	int requestsInFlight() {
+		return this.limits.inFlight() - this.inFlight.availablePermits();
 	}
 
 	/**
@@ -192,77 +267,153 @@ public final class OtlpReceiver implements AutoCloseable {
 			}
 			this.grpc = null;
 		}
+		if (this.grpcExecutor != null) {
+			this.grpcExecutor.shutdownNow();
+			this.grpcExecutor = null;
+		}
 	}
 
-	private void handleHttp(HttpExchange exchange) throws IOException {
+	private void handleHttp(HttpExchange exchange) {
 		try (exchange) {
-			if (!"POST".equals(exchange.getRequestMethod())) {
-				exchange.getResponseHeaders().set("Allow", "POST");
-				reply(exchange, 405, "text/plain", "Use POST".getBytes(StandardCharsets.UTF_8));
-				return;
-			}
-			String path = exchange.getRequestURI().getPath();
-			if (!path.equals("/v1/traces") && !path.equals("/v1/metrics") && !path.equals("/v1/logs")) {
-				reply(exchange, 404, "text/plain", ("No OTLP endpoint " + path).getBytes(StandardCharsets.UTF_8));
-				return;
-			}
-			String contentType = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
-			boolean json = contentType.equals("application/json");
-			if (!json && !contentType.equals("application/x-protobuf") && !contentType.equals("application/protobuf")) {
-				reply(exchange, 415, "text/plain",
-						"Send application/x-protobuf or application/json".getBytes(StandardCharsets.UTF_8));
-				return;
-			}
-			byte[] body;
 			try {
-				body = body(exchange);
+				serve(exchange);
 			}
-			catch (BodyException ex) {
-				reply(exchange, ex.status, "text/plain", ex.getMessage().getBytes(StandardCharsets.UTF_8));
-				return;
-			}
-			Message response;
-			try {
-				response = switch (path) {
-					case "/v1/traces" -> {
-						this.store.add(parse(body, json, ExportTraceServiceRequest.newBuilder()).build());
-						yield ExportTraceServiceResponse.getDefaultInstance();
-					}
-					case "/v1/metrics" -> {
-						this.store.add(parse(body, json, ExportMetricsServiceRequest.newBuilder()).build());
-						yield ExportMetricsServiceResponse.getDefaultInstance();
-					}
-					default -> {
-						this.store.add(parse(body, json, ExportLogsServiceRequest.newBuilder()).build());
-						yield ExportLogsServiceResponse.getDefaultInstance();
-					}
-				};
-			}
-			catch (InvalidProtocolBufferException ex) {
-				reply(exchange, 400, "text/plain",
-						("Bad OTLP request: " + ex.getMessage()).getBytes(StandardCharsets.UTF_8));
-				return;
-			}
-			catch (RuntimeException ex) {
-				reply(exchange, 500, "text/plain", String.valueOf(ex).getBytes(StandardCharsets.UTF_8));
-				return;
-			}
-			if (json) {
-				reply(exchange, 200, "application/json",
-						JsonFormat.printer().print(response).getBytes(StandardCharsets.UTF_8));
-			}
-			else {
-				reply(exchange, 200, "application/x-protobuf", response.toByteArray());
+			catch (Throwable ex) {
+				// Even an OutOfMemoryError: answer if still possible, and keep
+				// the thread.
+				HttpErrors.answer(exchange, ex);
 			}
 		}
 	}
 
-	private static <B extends Message.Builder> B parse(byte[] body, boolean json, B builder)
-			throws InvalidProtocolBufferException {
-		if (!json) {
-			builder.mergeFrom(body);
-			return builder;
+	private void serve(HttpExchange exchange) throws IOException {
+		if (!"POST".equals(exchange.getRequestMethod())) {
+			exchange.getResponseHeaders().set("Allow", "POST");
+			reject(exchange, 405, "Use POST");
+			return;
 		}
+		String path = exchange.getRequestURI().getPath();
+		if (!path.equals("/v1/traces") && !path.equals("/v1/metrics") && !path.equals("/v1/logs")) {
+			reject(exchange, 404, "No OTLP endpoint " + path);
+			return;
+		}
+		String contentType = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
+		boolean json = contentType.equals("application/json");
+		if (!json && !contentType.equals("application/x-protobuf") && !contentType.equals("application/protobuf")) {
+			reject(exchange, 415, "Send application/x-protobuf or application/json");
+			return;
+		}
+		String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
+		boolean gzip = encoding != null && encoding.equalsIgnoreCase("gzip");
+		if (!gzip && encoding != null && !encoding.isBlank() && !encoding.equalsIgnoreCase("identity")) {
+			reject(exchange, 415, "Unsupported Content-Encoding " + encoding);
+			return;
+		}
+		long length = contentLength(exchange);
+		if (length > this.limits.maxRequestBytes()) {
+			reject(exchange, 413, tooLarge());
+			return;
+		}
+		if (!acquire()) {
+			// OTLP exporters retry a 429 after a back-off.
+			exchange.getResponseHeaders().set("Retry-After", "1");
+			reject(exchange, 429, "Too many OTLP requests at once, retry later");
+			return;
+		}
+		try {
+			ingest(exchange, path, json, gzip);
+		}
+		finally {
+			this.inFlight.release();
+		}
+	}
+
+	private void ingest(HttpExchange exchange, String path, boolean json, boolean gzip) throws IOException {
+		byte[] raw = exchange.getRequestBody().readNBytes(this.limits.maxRequestBytes() + 1);
+		if (raw.length > this.limits.maxRequestBytes()) {
+			reject(exchange, 413, tooLarge());
+			return;
+		}
+		int maxDecoded = json ? this.limits.maxJsonBytes() : this.limits.maxDecompressedBytes();
+		if (gzip) {
+			// Inflated once to count only, so that nothing of a request that turns
+			// out too large is stored; only a small buffer is held meanwhile.
+			long inflated;
+			try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
+				inflated = skipAtMost(in, maxDecoded + 1L);
+			}
+			catch (IOException ex) {
+				reject(exchange, 400, "Bad gzip body: " + ex.getMessage());
+				return;
+			}
+			if (inflated > maxDecoded) {
+				reject(exchange, 413, "Request larger than " + maxDecoded + " bytes after decompression");
+				return;
+			}
+		}
+		else if (raw.length > maxDecoded) {
+			reject(exchange, 413, "Request larger than " + maxDecoded + " bytes");
+			return;
+		}
+		Message response;
+		try (InputStream body = gzip ? new GZIPInputStream(new ByteArrayInputStream(raw))
+				: new ByteArrayInputStream(raw)) {
+			response = json ? ingestJson(path, body.readAllBytes()) : ingestProtobuf(path, body);
+		}
+		catch (InvalidProtocolBufferException ex) {
+			reply(exchange, 400, "text/plain",
+					("Bad OTLP request: " + ex.getMessage()).getBytes(StandardCharsets.UTF_8));
+			return;
+		}
+		if (json) {
+			reply(exchange, 200, "application/json",
+					JsonFormat.printer().print(response).getBytes(StandardCharsets.UTF_8));
+		}
+		else {
+			reply(exchange, 200, "application/x-protobuf", response.toByteArray());
+		}
+	}
+
+	private Message ingestProtobuf(String path, InputStream body) throws IOException {
+		CodedInputStream in = CodedInputStream.newInstance(body);
+		switch (path) {
+			case "/v1/traces" -> {
+				OtlpStream.traces(in, this.store);
+				return ExportTraceServiceResponse.getDefaultInstance();
+			}
+			case "/v1/metrics" -> {
+				OtlpStream.metrics(in, this.store);
+				return ExportMetricsServiceResponse.getDefaultInstance();
+			}
+			default -> {
+				OtlpStream.logs(in, this.store);
+				return ExportLogsServiceResponse.getDefaultInstance();
+			}
+		}
+	}
+
+	private Message ingestJson(String path, byte[] body) throws InvalidProtocolBufferException {
+		switch (path) {
+			case "/v1/traces" -> {
+				this.store.add(parse(body, ExportTraceServiceRequest.newBuilder()).build());
+				return ExportTraceServiceResponse.getDefaultInstance();
+			}
+			case "/v1/metrics" -> {
+				this.store.add(parse(body, ExportMetricsServiceRequest.newBuilder()).build());
+				return ExportMetricsServiceResponse.getDefaultInstance();
+			}
+			default -> {
+				this.store.add(parse(body, ExportLogsServiceRequest.newBuilder()).build());
+				return ExportLogsServiceResponse.getDefaultInstance();
+			}
+		}
+	}
+
+	private String tooLarge() {
+		return "Request larger than " + this.limits.maxRequestBytes() + " bytes";
+	}
+
+	private static <B extends Message.Builder> B parse(byte[] body, B builder) throws InvalidProtocolBufferException {
 		String text = new String(body, StandardCharsets.UTF_8);
 		Matcher ids = HEX_ID.matcher(text);
 		String fixed = ids.replaceAll((match) -> Matcher.quoteReplacement("\"" + match.group(1) + "\"" + match.group(2)
@@ -275,29 +426,38 @@ public final class OtlpReceiver implements AutoCloseable {
 		return (hex.length() % 2 == 0) ? HexFormat.of().parseHex(hex) : new byte[0];
 	}
 
-	private static byte[] body(HttpExchange exchange) throws IOException, BodyException {
-		String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
-		byte[] raw = readAtMost(exchange.getRequestBody());
-		if (encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity")) {
-			return raw;
+	private static long contentLength(HttpExchange exchange) {
+		String value = exchange.getRequestHeaders().getFirst("Content-Length");
+		try {
+			return (value != null) ? Long.parseLong(value.trim()) : -1;
 		}
-		if (!encoding.equalsIgnoreCase("gzip")) {
-			throw new BodyException(415, "Unsupported Content-Encoding " + encoding);
-		}
-		try (InputStream unzipped = new GZIPInputStream(new ByteArrayInputStream(raw))) {
-			return readAtMost(unzipped);
-		}
-		catch (IOException ex) {
-			throw new BodyException(400, "Bad gzip body: " + ex.getMessage());
+		catch (NumberFormatException ex) {
+			return -1;
 		}
 	}
 
-	private static byte[] readAtMost(InputStream in) throws IOException, BodyException {
-		byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-		if (bytes.length > MAX_BODY_BYTES) {
-			throw new BodyException(413, "Request larger than " + MAX_BODY_BYTES + " bytes");
+	/**
+	 * Answers a request without reading it, after discarding what it sends (up to a
+	 * limit): a client still sending its body may otherwise miss the answer.
+	 */
+	private static void reject(HttpExchange exchange, int status, String message) throws IOException {
+		try (InputStream body = exchange.getRequestBody()) {
+			skipAtMost(body, MAX_DISCARDED_BYTES);
 		}
-		return bytes;
+		catch (IOException ex) {
+			// Answered anyway.
+		}
+		reply(exchange, status, "text/plain", message.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static long skipAtMost(InputStream in, long max) throws IOException {
+		byte[] buffer = new byte[8192];
+		long total = 0;
+		int read;
+		while (total < max && (read = in.read(buffer, 0, (int) Math.min(buffer.length, max - total))) >= 0) {
+			total += read;
+		}
+		return total;
 	}
 
 	private static String mediaType(String contentType) {
@@ -316,64 +476,106 @@ public final class OtlpReceiver implements AutoCloseable {
 		}
 	}
 
-	private static final class BodyException extends Exception {
+	/**
+	 * Stores one gRPC export: at most as many at once as over HTTP, and never lets an
+	 * error escape into gRPC's threads.
+	 */
+	private <R> void export(Runnable store, R response, StreamObserver<R> observer) {
+		if (!acquire()) {
+			observer.onError(Status.UNAVAILABLE.withDescription("Too many OTLP requests at once, retry later")
+				.asRuntimeException());
+			return;
+		}
+		try {
+			store.run();
+		}
+		catch (Throwable ex) {
+			observer.onError(Status.INTERNAL.withDescription(String.valueOf(ex)).asRuntimeException());
+			return;
+		}
+		finally {
+			this.inFlight.release();
+		}
+		observer.onNext(response);
+		observer.onCompleted();
+	}
 
-		private final int status;
+	/**
+	 * What the receiver accepts.
+	 *
+	 * @param maxRequestBytes largest request body as sent (OTLP/HTTP, compressed or not)
+	 * and largest gRPC message (after decompression); larger ones are answered 413 (gRPC:
+	 * RESOURCE_EXHAUSTED)
+	 * @param maxDecompressedBytes largest gzip-compressed protobuf body after
+	 * decompression; larger ones are answered 413
+	 * @param maxJsonBytes largest OTLP/JSON body (after decompression): JSON is parsed
+	 * whole, which takes many times its size
+	 * @param inFlight requests read and stored at once; more wait up to 250 ms, then are
+	 * answered 429 (gRPC: UNAVAILABLE)
+	 */
+	public record Limits(int maxRequestBytes, int maxDecompressedBytes, int maxJsonBytes, int inFlight) {
 
-		BodyException(int status, String message) {
-			super(message);
-			this.status = status;
+		public Limits {
+			if (maxRequestBytes < 1 || maxDecompressedBytes < 1 || maxJsonBytes < 1 || inFlight < 1) {
+				throw new IllegalArgumentException("OTLP limits must be positive");
+			}
+		}
+
+		/**
+		 * 4 MiB per request as sent, 16 MiB after decompression, 1 MiB of JSON, two
+		 * requests at once. Exporters send batches of some 100 KB.
+		 * @return the default limits
+		 */
+		public static Limits defaults() {
+			return new Limits(4 << 20, 16 << 20, 1 << 20, 2);
 		}
 
 	}
 
 	private static final class TraceService extends TraceServiceGrpc.TraceServiceImplBase {
 
-		private final TelemetryStore store;
+		private final OtlpReceiver receiver;
 
-		TraceService(TelemetryStore store) {
-			this.store = store;
+		TraceService(OtlpReceiver receiver) {
+			this.receiver = receiver;
 		}
 
 		@Override
 		public void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> response) {
-			this.store.add(request);
-			response.onNext(ExportTraceServiceResponse.getDefaultInstance());
-			response.onCompleted();
+			this.receiver.export(() -> this.receiver.store.add(request),
+					ExportTraceServiceResponse.getDefaultInstance(), response);
 		}
 
 	}
 
 	private static final class MetricsService extends MetricsServiceGrpc.MetricsServiceImplBase {
 
-		private final TelemetryStore store;
+		private final OtlpReceiver receiver;
 
-		MetricsService(TelemetryStore store) {
-			this.store = store;
+		MetricsService(OtlpReceiver receiver) {
+			this.receiver = receiver;
 		}
 
 		@Override
 		public void export(ExportMetricsServiceRequest request, StreamObserver<ExportMetricsServiceResponse> response) {
-			this.store.add(request);
-			response.onNext(ExportMetricsServiceResponse.getDefaultInstance());
-			response.onCompleted();
+			this.receiver.export(() -> this.receiver.store.add(request),
+					ExportMetricsServiceResponse.getDefaultInstance(), response);
 		}
 
 	}
 
 	private static final class LogsService extends LogsServiceGrpc.LogsServiceImplBase {
 
-		private final TelemetryStore store;
+		private final OtlpReceiver receiver;
 
-		LogsService(TelemetryStore store) {
-			this.store = store;
+		LogsService(OtlpReceiver receiver) {
+			this.receiver = receiver;
 		}
 
 		@Override
 		public void export(ExportLogsServiceRequest request, StreamObserver<ExportLogsServiceResponse> response) {
-			this.store.add(request);
-			response.onNext(ExportLogsServiceResponse.getDefaultInstance());
-			response.onCompleted();
+			this.receiver.export(() -> this.receiver.store.add(request), ExportLogsServiceResponse.getDefaultInstance(),
+					response);
 		}
 
 	}

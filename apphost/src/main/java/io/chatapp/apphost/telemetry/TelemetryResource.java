@@ -39,6 +39,26 @@ record TelemetryResource(String name, String serviceName, String instanceId, Map
 	}
 
 	/**
+	 * What stored spans, log records and metric points refer to: the names without the
+	 * attributes, which only the latest resource keeps (so that a sender changing its
+	 * attributes all the time cannot multiply them with every record).
+	 * @return the resource without attributes
+	 */
+	TelemetryResource reference() {
+		return this.attributes.isEmpty() ? this
+				: new TelemetryResource(this.name, this.serviceName, this.instanceId, Map.of());
+	}
+
+	/**
+	 * Roughly what this resource takes on the heap.
+	 * @return bytes
+	 */
+	long estimatedSize() {
+		return 40 + Otlp.size(this.name) + Otlp.size(this.serviceName) + Otlp.size(this.instanceId)
+				+ (this.attributes.isEmpty() ? 0 : Otlp.size(this.attributes));
+	}
+
+	/**
 	 * Whether a filter names this resource: its resource name or its service name (which
 	 * covers all replicas).
 	 * @param filter a name

@@ -33,12 +33,29 @@ import io.chatapp.apphost.telemetry.TraceStore.Link;
 
 /**
  * The dashboard's telemetry: what the services sent over OTLP, kept in memory within
- * fixed limits (like the Aspire dashboard's), the oldest evicted first. Thread-safe.
+ * fixed limits (like the Aspire dashboard's) and within a byte budget per signal (over an
+ * estimate of the retained size), the oldest evicted first. Thread-safe.
  *
  * <p>
  * {@link OtlpReceiver} fills it, {@link TelemetryApi} reads it.
  */
 public final class TelemetryStore {
+
+	// Spans and log records are converted and stored this many at a time, so that a large
+	// request never exists twice in memory.
+	private static final int CHUNK = 1000;
+
+	/** Events kept per span (the first ones). */
+	static final int MAX_EVENTS = 32;
+
+	/** Links kept per span (the first ones). */
+	static final int MAX_LINKS = 32;
+
+	/** Attributes kept per event or link. */
+	static final int MAX_EVENT_ATTRIBUTES = 16;
+
+	/** Explicit histogram bounds kept per point. */
+	static final int MAX_BUCKETS = 256;
 
 	private final Limits limits;
 
@@ -63,9 +80,9 @@ public final class TelemetryStore {
 	 */
 	public TelemetryStore(Limits limits) {
 		this.limits = limits;
-		this.traces = new TraceStore(limits.traces(), limits.spans(), limits.spansPerTrace());
-		this.logs = new LogStore(limits.logsPerResource(), limits.resources());
-		this.metrics = new MetricStore(limits.metricPointsPerResource(), limits.resources());
+		this.traces = new TraceStore(limits.traces(), limits.spans(), limits.spansPerTrace(), limits.traceBytes());
+		this.logs = new LogStore(limits.logsPerResource(), limits.resources(), limits.logBytes());
+		this.metrics = new MetricStore(limits.metricPointsPerResource(), limits.resources(), limits.metricBytes());
 		this.resources = new LinkedHashMap<>(16, 0.75f, true) {
 			@Override
 			protected boolean removeEldestEntry(Map.Entry<String, TelemetryResource> eldest) {
@@ -87,9 +104,13 @@ public final class TelemetryStore {
 			TelemetryResource resource = resource(TelemetryResource.of(resourceSpans.getResource()));
 			List<TraceStore.Span> spans = new ArrayList<>();
 			for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
-				String scope = scopeSpans.getScope().getName();
+				String scope = Otlp.truncate(scopeSpans.getScope().getName());
 				for (Span span : scopeSpans.getSpansList()) {
 					spans.add(span(span, resource, scope));
+					if (spans.size() == CHUNK) {
+						this.traces.add(spans);
+						spans.clear();
+					}
 				}
 			}
 			this.traces.add(spans);
@@ -105,7 +126,7 @@ public final class TelemetryStore {
 			TelemetryResource resource = resource(TelemetryResource.of(resourceLogs.getResource()));
 			List<LogEntry> entries = new ArrayList<>();
 			for (ScopeLogs scopeLogs : resourceLogs.getScopeLogsList()) {
-				String scope = scopeLogs.getScope().getName();
+				String scope = Otlp.truncate(scopeLogs.getScope().getName());
 				for (LogRecord record : scopeLogs.getLogRecordsList()) {
 					long time = (record.getTimeUnixNano() != 0) ? record.getTimeUnixNano()
 							: record.getObservedTimeUnixNano();
@@ -113,6 +134,10 @@ public final class TelemetryStore {
 							Severity.of(record.getSeverityNumberValue(), record.getSeverityText()),
 							Otlp.text(record.getBody()), Otlp.hex(record.getTraceId()), Otlp.hex(record.getSpanId()),
 							Otlp.attributes(record.getAttributesList())));
+					if (entries.size() == CHUNK) {
+						this.logs.add(entries);
+						entries.clear();
+					}
 				}
 			}
 			this.logs.add(entries);
@@ -170,24 +195,39 @@ public final class TelemetryStore {
 			// id).
 			this.resources.put(resource.name(), resource);
 		}
-		return resource;
+		return resource.reference();
+	}
+
+	/**
+	 * The estimated heap size of the stored spans, log records and metrics.
+	 * @return bytes, at most the sum of the byte budgets
+	 */
+	public long estimatedBytes() {
+		return this.traces.estimatedBytes() + this.logs.estimatedBytes() + this.metrics.estimatedBytes();
 	}
 
 	private static TraceStore.Span span(Span span, TelemetryResource resource, String scope) {
 		List<Event> events = new ArrayList<>();
 		for (Span.Event event : span.getEventsList()) {
-			events.add(new Event(event.getName(), event.getTimeUnixNano(), Otlp.attributes(event.getAttributesList())));
+			if (events.size() == MAX_EVENTS) {
+				break;
+			}
+			events.add(new Event(Otlp.truncate(event.getName()), event.getTimeUnixNano(),
+					Otlp.attributes(event.getAttributesList(), MAX_EVENT_ATTRIBUTES)));
 		}
 		List<Link> links = new ArrayList<>();
 		for (Span.Link link : span.getLinksList()) {
+			if (links.size() == MAX_LINKS) {
+				break;
+			}
 			links.add(new Link(Otlp.hex(link.getTraceId()), Otlp.hex(link.getSpanId()),
-					Otlp.attributes(link.getAttributesList())));
+					Otlp.attributes(link.getAttributesList(), MAX_EVENT_ATTRIBUTES)));
 		}
 		Status status = span.getStatus();
 		return new TraceStore.Span(Otlp.hex(span.getTraceId()), Otlp.hex(span.getSpanId()),
-				Otlp.hex(span.getParentSpanId()), span.getName(), resource, scope, kind(span.getKind()),
+				Otlp.hex(span.getParentSpanId()), Otlp.truncate(span.getName()), resource, scope, kind(span.getKind()),
 				span.getStartTimeUnixNano(), span.getEndTimeUnixNano(), statusCode(status.getCode()),
-				status.getMessage(), Otlp.attributes(span.getAttributesList()), events, links);
+				Otlp.truncate(status.getMessage()), Otlp.attributes(span.getAttributesList()), events, links);
 	}
 
 	private static String kind(Span.SpanKind kind) {
@@ -271,7 +311,8 @@ public final class TelemetryStore {
 	}
 
 	private static Instrument instrument(Metric metric, String type) {
-		return new Instrument(metric.getName(), metric.getUnit(), metric.getDescription(), type);
+		return new Instrument(Otlp.truncate(metric.getName()), Otlp.truncate(metric.getUnit()),
+				Otlp.truncate(metric.getDescription()), type);
 	}
 
 	private static boolean noValue(int flags) {
@@ -279,15 +320,20 @@ public final class TelemetryStore {
 	}
 
 	private static double[] toDoubles(List<Double> values) {
-		return values.stream().mapToDouble(Double::doubleValue).toArray();
+		return values.stream().limit(MAX_BUCKETS).mapToDouble(Double::doubleValue).toArray();
 	}
 
 	private static long[] toLongs(List<Long> values) {
-		return values.stream().mapToLong(Long::longValue).toArray();
+		return values.stream().limit(MAX_BUCKETS + 1).mapToLong(Long::longValue).toArray();
 	}
 
 	/**
 	 * How much telemetry to keep. Exceeding a limit evicts the oldest entries.
+	 *
+	 * <p>
+	 * The byte budgets are over an estimate of the retained heap size that errs on the
+	 * large side; they are what bounds the memory in practice (10,000 traces of real
+	 * spans take far more than the default 16 MiB).
 	 *
 	 * @param logsPerResource log records per resource (Aspire: 10,000)
 	 * @param traces traces in all (Aspire: 10,000), whole traces are evicted
@@ -295,25 +341,59 @@ public final class TelemetryStore {
 	 * @param spansPerTrace spans kept per trace; later spans of a full trace are dropped
 	 * @param metricPointsPerResource metric points per resource (Aspire: 50,000)
 	 * @param resources distinct resources; the one heard from least recently goes first
+	 * @param traceBytes estimated bytes of all spans; one trace may take a quarter of it,
+	 * later spans of a trace that large are dropped
+	 * @param logBytes estimated bytes of all log records
+	 * @param metricBytes estimated bytes of all metric series and points
 	 */
 	public record Limits(int logsPerResource, int traces, int spans, int spansPerTrace, int metricPointsPerResource,
-			int resources) {
+			int resources, long traceBytes, long logBytes, long metricBytes) {
+
+		/** Default byte budget of the spans: 16 MiB. */
+		public static final long DEFAULT_TRACE_BYTES = 16L << 20;
+
+		/** Default byte budget of the log records: 8 MiB. */
+		public static final long DEFAULT_LOG_BYTES = 8L << 20;
+
+		/** Default byte budget of the metrics: 8 MiB. */
+		public static final long DEFAULT_METRIC_BYTES = 8L << 20;
 
 		public Limits {
 			if (logsPerResource < 1 || traces < 1 || spans < 1 || spansPerTrace < 1 || metricPointsPerResource < 1
-					|| resources < 1) {
+					|| resources < 1 || traceBytes < 1 || logBytes < 1 || metricBytes < 1) {
 				throw new IllegalArgumentException("Telemetry limits must be positive");
 			}
 		}
 
 		/**
+		 * Count limits with the default byte budgets.
+		 */
+		public Limits(int logsPerResource, int traces, int spans, int spansPerTrace, int metricPointsPerResource,
+				int resources) {
+			this(logsPerResource, traces, spans, spansPerTrace, metricPointsPerResource, resources, DEFAULT_TRACE_BYTES,
+					DEFAULT_LOG_BYTES, DEFAULT_METRIC_BYTES);
+		}
+
+		/**
 		 * Aspire's defaults: 10,000 log records per resource, 10,000 traces, 50,000
 		 * metric points per resource; at most 200,000 spans, 10,000 per trace and 100
-		 * resources.
+		 * resources; and 16 MiB of spans, 8 MiB of log records and 8 MiB of metrics (a
+		 * quarter of the AppHost's 128 MiB heap in all).
 		 * @return the default limits
 		 */
 		public static Limits defaults() {
 			return new Limits(10_000, 10_000, 200_000, 10_000, 50_000, 100);
+		}
+
+		/**
+		 * The same count limits with another byte budget for all signals together, split
+		 * like the defaults (half for spans, a quarter each for logs and metrics).
+		 * @param totalBytes the budget of all stores together
+		 * @return the limits
+		 */
+		public Limits withTotalBytes(long totalBytes) {
+			return new Limits(this.logsPerResource, this.traces, this.spans, this.spansPerTrace,
+					this.metricPointsPerResource, this.resources, totalBytes / 2, totalBytes / 4, totalBytes / 4);
 		}
 
 	}

@@ -13,10 +13,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Spans grouped by trace, oldest trace evicted first (whole traces, never single spans),
- * with an index of span links in both directions so that a trace can be shown together
- * with the traces it links to or is linked from (a Kafka consumer's trace and its
- * producer's).
+ * Spans grouped by trace, oldest trace evicted first (whole traces, never single spans)
+ * once there are too many traces or spans or their estimated size exceeds the byte
+ * budget, with an index of span links in both directions so that a trace can be shown
+ * together with the traces it links to or is linked from (a Kafka consumer's trace and
+ * its producer's).
  */
 final class TraceStore {
 
@@ -25,6 +26,10 @@ final class TraceStore {
 	private final int maxSpans;
 
 	private final int maxSpansPerTrace;
+
+	private final long maxBytes;
+
+	private final long maxBytesPerTrace;
 
 	// Insertion order: the first trace is the oldest.
 	private final LinkedHashMap<String, Trace> traces = new LinkedHashMap<>();
@@ -35,20 +40,37 @@ final class TraceStore {
 
 	private long droppedSpans;
 
-	TraceStore(int maxTraces, int maxSpans, int maxSpansPerTrace) {
+	private long bytes;
+
+	TraceStore(int maxTraces, int maxSpans, int maxSpansPerTrace, long maxBytes) {
 		this.maxTraces = maxTraces;
 		this.maxSpans = maxSpans;
 		this.maxSpansPerTrace = maxSpansPerTrace;
+		this.maxBytes = maxBytes;
+		// One trace may take a quarter of the budget, so that it never evicts
+		// everything else.
+		this.maxBytesPerTrace = maxBytes / 4;
 	}
 
 	synchronized void add(List<Span> spans) {
 		for (Span span : spans) {
-			Trace trace = this.traces.computeIfAbsent(span.traceId(), Trace::new);
-			if (trace.spans.size() >= this.maxSpansPerTrace) {
+			long size = span.estimatedSize();
+			Trace existing = this.traces.get(span.traceId());
+			long traceBytes = (existing != null) ? existing.bytes : 0;
+			if ((existing != null && existing.spans.size() >= this.maxSpansPerTrace)
+					|| traceBytes + size > this.maxBytesPerTrace) {
 				this.droppedSpans++;
 				continue;
 			}
+			Trace trace = (existing != null) ? existing : new Trace(span.traceId());
+			if (existing == null) {
+				this.traces.put(trace.id, trace);
+				this.bytes += Trace.OVERHEAD;
+				trace.bytes += Trace.OVERHEAD;
+			}
 			trace.add(span);
+			trace.bytes += size;
+			this.bytes += size;
 			this.spanCount++;
 			for (Link link : span.links()) {
 				if (!link.traceId().isEmpty() && !link.traceId().equals(span.traceId())) {
@@ -56,12 +78,19 @@ final class TraceStore {
 					this.links.computeIfAbsent(link.traceId(), (id) -> new LinkedHashSet<>()).add(span.traceId());
 				}
 			}
+			// Evicted span by span: a large batch never holds more than the budget.
+			evict();
 		}
+	}
+
+	private void evict() {
 		Iterator<Trace> oldest = this.traces.values().iterator();
-		while ((this.traces.size() > this.maxTraces || this.spanCount > this.maxSpans) && oldest.hasNext()) {
+		while ((this.traces.size() > this.maxTraces || this.spanCount > this.maxSpans || this.bytes > this.maxBytes)
+				&& oldest.hasNext()) {
 			Trace trace = oldest.next();
 			oldest.remove();
 			this.spanCount -= trace.spans.size();
+			this.bytes -= trace.bytes;
 			Set<String> linked = this.links.remove(trace.id);
 			if (linked != null) {
 				for (String other : linked) {
@@ -83,6 +112,14 @@ final class TraceStore {
 
 	synchronized int spanCount() {
 		return this.spanCount;
+	}
+
+	/**
+	 * The estimated heap size of the stored spans.
+	 * @return bytes, at most the budget
+	 */
+	synchronized long estimatedBytes() {
+		return this.bytes;
 	}
 
 	synchronized long droppedSpans() {
@@ -140,6 +177,7 @@ final class TraceStore {
 		this.traces.clear();
 		this.links.clear();
 		this.spanCount = 0;
+		this.bytes = 0;
 	}
 
 	/**
@@ -173,6 +211,25 @@ final class TraceStore {
 			return "ERROR".equals(this.statusCode);
 		}
 
+		/**
+		 * Roughly what this span takes on the heap.
+		 * @return bytes
+		 */
+		long estimatedSize() {
+			// The record, its entries in the trace's list and span id set.
+			long size = 160 + this.resource.estimatedSize() + Otlp.size(this.traceId) + Otlp.size(this.spanId)
+					+ Otlp.size(this.parentSpanId) + Otlp.size(this.name) + Otlp.size(this.scope)
+					+ Otlp.size(this.statusMessage) + Otlp.size(this.attributes) + 48 + 8L * this.events.size() + 48
+					+ 8L * this.links.size();
+			for (Event event : this.events) {
+				size += 40 + Otlp.size(event.name()) + Otlp.size(event.attributes());
+			}
+			for (Link link : this.links) {
+				size += 32 + Otlp.size(link.traceId()) + Otlp.size(link.spanId()) + Otlp.size(link.attributes());
+			}
+			return size;
+		}
+
 	}
 
 	record Event(String name, long timeNanos, Map<String, Object> attributes) {
@@ -200,7 +257,12 @@ final class TraceStore {
 
 	private static final class Trace {
 
+		// The trace, its map entry, list, id set and summary; links are counted per span.
+		static final long OVERHEAD = 400;
+
 		private final String id;
+
+		private long bytes;
 
 		private final List<Span> spans = new ArrayList<>();
 

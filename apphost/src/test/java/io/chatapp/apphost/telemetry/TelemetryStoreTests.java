@@ -95,6 +95,8 @@ class TelemetryStoreTests {
 
 	@Test
 	void traceFloodEvictsWholeOldestTraces() {
+		// The trace count limit, not the byte budget, is what this flood reaches.
+		TelemetryStore store = new TelemetryStore(TelemetryStore.Limits.defaults().withTotalBytes(256L << 20));
 		for (int batch = 0; batch < 15; batch++) {
 			List<Span> spans = new ArrayList<>();
 			for (int i = 0; i < 1000; i++) {
@@ -102,10 +104,10 @@ class TelemetryStoreTests {
 				spans.add(span(trace, trace * 2, 0, "root", trace, 10).build());
 				spans.add(span(trace, trace * 2 + 1, trace * 2, "child", trace, 5).build());
 			}
-			this.store.add(traces(this.chatsApi, spans));
+			store.add(traces(this.chatsApi, spans));
 		}
 
-		TraceStore traces = this.store.traces();
+		TraceStore traces = store.traces();
 		assertThat(traces.traceCount()).isEqualTo(10_000);
 		assertThat(traces.spanCount()).isEqualTo(20_000);
 		assertThat(traces.spans(traceId(5000))).isEmpty();
@@ -238,6 +240,90 @@ class TelemetryStoreTests {
 		assertThat(points.get(1).value()).isEqualTo(40.0);
 		// All ten of the interval fell into (20,50]: p50 halfway through it.
 		assertThat(points.get(1).percentiles()[0]).isEqualTo(35.0);
+	}
+
+	@Test
+	void storesFedFarPastTheirByteBudgetsStayWithinThemAndKeepTheNewest() {
+		TelemetryStore small = new TelemetryStore(
+				new TelemetryStore.Limits(10_000, 10_000, 200_000, 10_000, 50_000, 100, 1 << 20, 1 << 20, 1 << 20));
+		String text = "x".repeat(500);
+		for (int batch = 0; batch < 100; batch++) {
+			List<LogRecord> records = new ArrayList<>();
+			List<Span> spans = new ArrayList<>();
+			for (int i = 0; i < 100; i++) {
+				int n = batch * 100 + i;
+				records.add(log(n, 9, "log " + n + " " + text).build());
+				spans.add(span(n + 1, 1, 0, "span " + n, n, 1).addAttributes(attribute("text", text)).build());
+				small.add(gauge(this.chatsApi, "queue.size", "s" + (n % 7), n, n));
+			}
+			small.add(logs(this.chatsApi, records));
+			small.add(traces(this.chatsApi, spans));
+		}
+
+		// 10,000 of each, some 10 MB estimated per signal: about a tenth fits.
+		assertThat(small.logs().estimatedBytes()).isLessThanOrEqualTo(1 << 20).isGreaterThan(1 << 19);
+		assertThat(small.logs().count("chats-api")).isBetween(100, 5000);
+		assertThat(small.logs().find(null, Severity.TRACE, null, null, 1).get(0).message()).startsWith("log 9999 ");
+		assertThat(small.traces().estimatedBytes()).isLessThanOrEqualTo(1 << 20).isGreaterThan(1 << 19);
+		assertThat(small.traces().traceCount()).isBetween(100, 5000);
+		assertThat(small.traces().spans(traceId(10_000))).isPresent();
+		assertThat(small.traces().spans(traceId(1))).isEmpty();
+		assertThat(small.estimatedBytes()).isLessThanOrEqualTo(3 << 20);
+	}
+
+	@Test
+	void metricsFedFarPastTheirByteBudgetStayWithinItAndKeepTheNewest() {
+		TelemetryStore small = new TelemetryStore(
+				new TelemetryStore.Limits(10_000, 10_000, 200_000, 10_000, 1_000_000, 100, 1 << 20, 1 << 20, 1 << 20));
+		for (int i = 0; i < 200_000; i++) {
+			// Ever new series too: each costs its attributes.
+			small.add(gauge(this.chatsApi, "queue.size", "s" + (i % 1000), i, i));
+		}
+
+		assertThat(small.metrics().estimatedBytes()).isLessThanOrEqualTo(1 << 20).isGreaterThan(1 << 19);
+		assertThat(small.metrics().pointCount("chats-api")).isBetween(1000, 100_000);
+		List<PointView> points = small.metrics()
+			.series("chats-api", "queue.size")
+			.orElseThrow()
+			.series()
+			.stream()
+			.flatMap((series) -> series.points().stream())
+			.toList();
+		assertThat(points).extracting(PointView::value).contains(199_999.0).doesNotContain(0.0);
+	}
+
+	@Test
+	void aChattyResourceDoesNotPushOutAQuietOnesLogs() {
+		TelemetryStore small = new TelemetryStore(
+				new TelemetryStore.Limits(10_000, 10_000, 200_000, 10_000, 50_000, 100, 1 << 20, 1 << 20, 1 << 20));
+		small.add(logs(resource("users-api", null), List.of(log(0, 17, "the one error").build())));
+		for (int i = 0; i < 20_000; i++) {
+			small.add(logs(this.chatsApi, List.of(log(i, 9, "chatty " + i + " " + "x".repeat(200)).build())));
+		}
+
+		assertThat(small.logs().estimatedBytes()).isLessThanOrEqualTo(1 << 20);
+		assertThat(small.logs().count("users-api")).isEqualTo(1);
+		assertThat(small.logs().count("chats-api")).isLessThan(20_000);
+	}
+
+	@Test
+	void resourcesThatChangeTheirAttributesAreNotKeptOncePerRecord() {
+		TelemetryStore small = new TelemetryStore(
+				new TelemetryStore.Limits(10_000, 10_000, 200_000, 10_000, 50_000, 100, 1 << 20, 1 << 20, 1 << 20));
+		for (int i = 0; i < 1000; i++) {
+			Resource changing = Resource.newBuilder()
+				.addAttributes(attribute("service.name", "chats-api"))
+				.addAttributes(attribute("noise", i + "y".repeat(4000)))
+				.build();
+			small.add(logs(changing, List.of(log(i, 9, "log " + i).build())));
+		}
+
+		// 1000 records, each with its own 8 KB of resource attributes, would be 8 MB.
+		List<LogEntry> all = small.logs().find("chats-api", Severity.TRACE, null, null, 10_000);
+		assertThat(all).hasSize(1000);
+		assertThat(all).allSatisfy((entry) -> assertThat(entry.resource().attributes()).isEmpty());
+		assertThat(small.resources()).singleElement()
+			.satisfies((resource) -> assertThat(resource.attributes().get("noise").toString()).startsWith("999y"));
 	}
 
 	@Test
