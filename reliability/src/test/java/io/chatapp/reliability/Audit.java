@@ -16,10 +16,19 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -166,6 +175,40 @@ final class Audit {
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("Cannot read the database", ex);
+		}
+	}
+
+	/**
+	 * Records on {@code chat.events} that a consumer group has not committed yet: what it
+	 * is working on or about to.
+	 * @param group the consumer group
+	 * @return the lag over all partitions, or -1 if it cannot be read
+	 */
+	long lag(String group) {
+		Properties properties = new Properties();
+		properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
+		try (Admin admin = Admin.create(properties)) {
+			Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+				.partitionsToOffsetAndMetadata()
+				.get(10, TimeUnit.SECONDS);
+			Map<TopicPartition, OffsetSpec> latest = committed.keySet()
+				.stream()
+				.filter((partition) -> partition.topic().equals(TOPIC))
+				.collect(Collectors.toMap((partition) -> partition, (partition) -> OffsetSpec.latest()));
+			Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest)
+				.all()
+				.get(10, TimeUnit.SECONDS);
+			return ends.entrySet()
+				.stream()
+				.mapToLong((end) -> end.getValue().offset() - committed.get(end.getKey()).offset())
+				.sum();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			return -1;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return -1;
 		}
 	}
 
