@@ -89,6 +89,9 @@ final class SystemUnderTest implements AutoCloseable {
 				.redirectOutput(output.toFile())
 				.start();
 			SystemUnderTest system = new SystemUnderTest(process, ports, output);
+			// Also when the test JVM is stopped from outside (a fork timeout, Ctrl-C): no
+			// AppHost may outlive the run.
+			Runtime.getRuntime().addShutdownHook(new Thread(system::close, "reliability-stop"));
 			try {
 				system.awaitAllReady(Duration.ofMinutes(4));
 			}
@@ -188,7 +191,10 @@ final class SystemUnderTest implements AutoCloseable {
 	 * services, then Kafka, then PostgreSQL.
 	 */
 	@Override
-	public void close() {
+	public synchronized void close() {
+		if (!this.apphost.isAlive()) {
+			return;
+		}
 		ProcessHandle handle = this.apphost.toHandle();
 		List<ProcessHandle> descendants = handle.descendants().toList();
 		handle.destroy();
