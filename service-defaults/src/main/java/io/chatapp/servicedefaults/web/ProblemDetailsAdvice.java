@@ -32,6 +32,7 @@ import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -105,7 +106,9 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		if (json != null && !json.getPath().isEmpty()) {
 			return validationProblem(List.of(new FieldProblem(jsonPath(json), jsonMessage(json))), request);
 		}
-		String detail = (json != null) ? "Request body is not valid JSON" : "Request body is missing or unreadable";
+		String detail = (json instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null)
+				? "Request body must be " + jsonType(mismatch.getTargetType())
+				: (json != null) ? "Request body is not valid JSON" : "Request body is missing or unreadable";
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
 		return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.BAD_REQUEST, request);
 	}
@@ -175,6 +178,18 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 					violation.getMessage()))
 			.toList();
 		return validationProblem(errors, request);
+	}
+
+	/**
+	 * A multipart body that cannot be parsed (no boundary, truncated): Spring parses any
+	 * multipart request before choosing its handler, so this can reach any endpoint. Too
+	 * large a multipart body is still a 413, from the superclass.
+	 */
+	@ExceptionHandler(MultipartException.class)
+	ResponseEntity<Object> handleMultipart(MultipartException ex, WebRequest request) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+				"Request body is not valid multipart data");
+		return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.BAD_REQUEST, request);
 	}
 
 	@ExceptionHandler(Exception.class)

@@ -45,6 +45,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -228,6 +230,24 @@ class BadInputTests {
 	}
 
 	@Test
+	void invalidUtf8InAFormBodyIsA400Problem() throws Exception {
+		Response response = send(request("POST", "/api/search", "application/x-www-form-urlencoded",
+				"q=%FF".getBytes(StandardCharsets.US_ASCII)));
+
+		problem(response, 400);
+	}
+
+	@Test
+	void aBodyOfTheWrongJsonTypeIsA400SayingWhatItMustBe() throws Exception {
+		for (String body : List.of("[]", "\"note\"", "1")) {
+			Response response = postJson("/api/notes", body);
+
+			JsonNode problem = problem(response, 400);
+			assertThat(problem.path("detail").asString()).as(body).isEqualTo("Request body must be an object");
+		}
+	}
+
+	@Test
 	void validUtf8InAQueryParameterIsAccepted() throws Exception {
 		Response response = get("/api/search?q=%C3%A9t%C3%A9%20%F0%9F%98%80");
 
@@ -300,7 +320,8 @@ class BadInputTests {
 	@Test
 	void aMalformedContentTypeIsA4xxProblem() throws Exception {
 		for (String type : List.of(";;;", "application/json; charset=nope", "application/json; charset=\"",
-				"application/json; charset=x-unknown-1", "text/")) {
+				"application/json; charset=x-unknown-1", "text/", "multipart/form-data",
+				"multipart/form-data; boundary=x", "application/x-www-form-urlencoded; charset=nope")) {
 			Response response = send(request("POST", "/api/notes", type, "{\"title\":\"t\"}".getBytes()));
 
 			assertThat(response.status).as(type).isBetween(400, 499);
@@ -539,7 +560,7 @@ class BadInputTests {
 			return note;
 		}
 
-		@GetMapping("/api/search")
+		@RequestMapping(path = "/api/search", method = { RequestMethod.GET, RequestMethod.POST })
 		String search(@RequestParam String q, @RequestParam(required = false) UUID chatId) {
 			return q;
 		}
