@@ -200,6 +200,15 @@ class BadInputTests {
 	}
 
 	@Test
+	void trailingContentAfterTheJsonIsA400() throws Exception {
+		for (String body : List.of("{\"title\":\"t\"}{\"title\":\"u\"}", "{\"title\":\"t\"} x")) {
+			Response response = postJson("/api/notes", body);
+
+			problem(response, 400);
+		}
+	}
+
+	@Test
 	void aHugeNumberIsA400() throws Exception {
 		String body = "{\"title\":\"t\",\"count\":" + "9".repeat(5_000) + "}";
 		Response response = postJson("/api/notes", body);
@@ -343,8 +352,21 @@ class BadInputTests {
 	}
 
 	@Test
+	void aBadBodyFramingIsA4xxProblem() throws Exception {
+		for (String framing : List.of("Content-Length: abc", "Content-Length: -1", "Transfer-Encoding: gzip",
+				"Content-Length: 2\r\nContent-Length: 3", "Transfer-Encoding: chunked\r\nContent-Length: 2")) {
+			Response response = send(("POST /api/notes HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TOKEN
+					+ "\r\nContent-Type: application/json\r\n" + framing + "\r\nConnection: close\r\n\r\n{}")
+				.getBytes(StandardCharsets.ISO_8859_1));
+
+			assertThat(response.status).as(framing).isBetween(400, 501);
+			problem(response, response.status);
+		}
+	}
+
+	@Test
 	void anUnknownMethodIsA4xxProblem() throws Exception {
-		for (String method : List.of("FOO", "PROPFIND", "TRACE")) {
+		for (String method : List.of("FOO", "PROPFIND", "TRACE", "CONNECT")) {
 			Response response = send(request(method, "/api/notes", null, null));
 
 			assertThat(response.status).as(method).isBetween(400, 501);
