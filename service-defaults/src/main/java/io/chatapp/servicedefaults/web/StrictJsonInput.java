@@ -4,7 +4,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.KeyDeserializer;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
@@ -22,11 +21,12 @@ import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomize
 /**
  * JSON a service reads must be what it claims to be: a string field takes only a JSON
  * string, a number field only a JSON number, a boolean only {@code true} or
- * {@code false}, and no string (value or object key) may hold an unpaired UTF-16
- * surrogate such as {@code "\ud800"}. Jackson would otherwise coerce {@code 1} into
- * {@code "1"} and {@code 1.5} into {@code 1}, and pass unpaired surrogates on to the
- * database, which stores them as {@code ?} so that different values collide. Each refusal
- * is a {@link tools.jackson.databind.exc.MismatchedInputException} with the field's path,
+ * {@code false}, and no string value may hold an unpaired UTF-16 surrogate such as
+ * {@code "\ud800"}. Jackson would otherwise coerce {@code 1} into {@code "1"} and
+ * {@code 1.5} into {@code 1}, and pass unpaired surrogates on to the database, which
+ * stores them as {@code ?} so that different values collide. (In object keys, Jackson's
+ * parser refuses unpaired surrogates itself.) Each refusal is a
+ * {@link tools.jackson.databind.exc.MismatchedInputException} with the field's path,
  * which the problem handler reports as a 400 naming the field.
  */
 class StrictJsonInput implements JsonMapperBuilderCustomizer {
@@ -56,7 +56,6 @@ class StrictJsonInput implements JsonMapperBuilderCustomizer {
 						.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
 			.addModule(new SimpleModule("chatapp-strict-json-input")
 				.addDeserializer(String.class, new UnicodeStringDeserializer())
-				.addKeyDeserializer(String.class, new UnicodeKeyDeserializer())
 				.addDeserializer(Double.class, new FiniteDoubleDeserializer(Double.class, null))
 				.addDeserializer(double.class, new FiniteDoubleDeserializer(double.class, 0.0))
 				.addDeserializer(Float.class, new FiniteFloatDeserializer(Float.class, null))
@@ -124,19 +123,6 @@ class StrictJsonInput implements JsonMapperBuilderCustomizer {
 				throw new InvalidUnicodeException(parser);
 			}
 			return value;
-		}
-
-	}
-
-	private static final class UnicodeKeyDeserializer extends KeyDeserializer {
-
-		@Override
-		public Object deserializeKey(String key, DeserializationContext context) throws JacksonException {
-			if (key != null && hasUnpairedSurrogate(key)) {
-				// The map's deserializer adds where the map is.
-				throw new InvalidUnicodeException(context.getParser());
-			}
-			return key;
 		}
 
 	}
