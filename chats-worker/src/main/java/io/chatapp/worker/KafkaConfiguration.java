@@ -1,12 +1,15 @@
 package io.chatapp.worker;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import org.apache.kafka.common.header.Headers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer.HeaderNames;
@@ -24,6 +27,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration extends RetryTopicConfigurationSupport {
+
+	static final int MAX_EXCEPTION_MESSAGE = 1000;
 
 	/**
 	 * Reads record values (bytes) into the listener's parameter type. A value that is not
@@ -68,23 +73,67 @@ class KafkaConfiguration extends RetryTopicConfigurationSupport {
 	 */
 	@Override
 	protected void configureCustomizers(CustomizersConfigurer customizers) {
-		customizers.customizeDeadLetterPublishingRecoverer(
-				(recoverer) -> recoverer.setHeaderNamesSupplier(() -> HeaderNames.Builder.original()
-					.offsetHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET)
-					.timestampHeader(KafkaHeaders.DLT_ORIGINAL_TIMESTAMP)
-					.timestampTypeHeader(KafkaHeaders.DLT_ORIGINAL_TIMESTAMP_TYPE)
-					.topicHeader(KafkaHeaders.DLT_ORIGINAL_TOPIC)
-					.partitionHeader(KafkaHeaders.DLT_ORIGINAL_PARTITION)
-					.consumerGroupHeader(KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP)
-					.exception()
-					.keyExceptionFqcn(KafkaHeaders.DLT_KEY_EXCEPTION_FQCN)
-					.exceptionFqcn(KafkaHeaders.DLT_EXCEPTION_FQCN)
-					.exceptionCauseFqcn(KafkaHeaders.DLT_EXCEPTION_CAUSE_FQCN)
-					.keyExceptionMessage(KafkaHeaders.DLT_KEY_EXCEPTION_MESSAGE)
-					.exceptionMessage(KafkaHeaders.DLT_EXCEPTION_MESSAGE)
-					.keyExceptionStacktrace(KafkaHeaders.DLT_KEY_EXCEPTION_STACKTRACE)
-					.exceptionStacktrace(KafkaHeaders.DLT_EXCEPTION_STACKTRACE)
-					.build()));
+		customizers.customizeDeadLetterPublishingRecoverer((recoverer) -> {
+			recoverer.setExceptionHeadersCreator(KafkaConfiguration::addExceptionHeaders);
+			recoverer.setHeaderNamesSupplier(() -> HeaderNames.Builder.original()
+				.offsetHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET)
+				.timestampHeader(KafkaHeaders.DLT_ORIGINAL_TIMESTAMP)
+				.timestampTypeHeader(KafkaHeaders.DLT_ORIGINAL_TIMESTAMP_TYPE)
+				.topicHeader(KafkaHeaders.DLT_ORIGINAL_TOPIC)
+				.partitionHeader(KafkaHeaders.DLT_ORIGINAL_PARTITION)
+				.consumerGroupHeader(KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP)
+				.exception()
+				.keyExceptionFqcn(KafkaHeaders.DLT_KEY_EXCEPTION_FQCN)
+				.exceptionFqcn(KafkaHeaders.DLT_EXCEPTION_FQCN)
+				.exceptionCauseFqcn(KafkaHeaders.DLT_EXCEPTION_CAUSE_FQCN)
+				.keyExceptionMessage(KafkaHeaders.DLT_KEY_EXCEPTION_MESSAGE)
+				.exceptionMessage(KafkaHeaders.DLT_EXCEPTION_MESSAGE)
+				.keyExceptionStacktrace(KafkaHeaders.DLT_KEY_EXCEPTION_STACKTRACE)
+				.exceptionStacktrace(KafkaHeaders.DLT_EXCEPTION_STACKTRACE)
+				.build());
+		});
+	}
+
+	/**
+	 * What a dead-lettered record says about its failure: the exception's class, the
+	 * class of its root cause, and the root cause's message cut to
+	 * {@value #MAX_EXCEPTION_MESSAGE} characters. No stack trace: the failure is logged
+	 * with one, and a stack trace in every record's headers would make records many
+	 * kilobytes larger and show internals to whoever reads the topic.
+	 */
+	static void addExceptionHeaders(Headers headers, Exception exception, boolean isKey, HeaderNames names) {
+		HeaderNames.ExceptionInfo info = names.getExceptionInfo();
+		Throwable cause = NestedExceptionUtils.getMostSpecificCause(exception);
+		String message = (cause.getMessage() != null) ? cause.getMessage() : exception.getMessage();
+		if (isKey) {
+			replace(headers, info.getKeyExceptionFqcn(), exception.getClass().getName());
+			replace(headers, info.getKeyExceptionMessage(), truncate(message));
+		}
+		else {
+			replace(headers, info.getExceptionFqcn(), exception.getClass().getName());
+			replace(headers, info.getExceptionCauseFqcn(), (cause != exception) ? cause.getClass().getName() : null);
+			replace(headers, info.getExceptionMessage(), truncate(message));
+		}
+	}
+
+	static String truncate(String message) {
+		if (message == null || message.length() <= MAX_EXCEPTION_MESSAGE) {
+			return message;
+		}
+		int end = MAX_EXCEPTION_MESSAGE - 1;
+		if (Character.isHighSurrogate(message.charAt(end - 1))) {
+			end--;
+		}
+		return message.substring(0, end) + "\u2026";
+	}
+
+	private static void replace(Headers headers, String name, String value) {
+		// A record failing again on its way through the retry topics keeps only the
+		// latest failure.
+		headers.remove(name);
+		if (value != null) {
+			headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+		}
 	}
 
 	/**

@@ -9,6 +9,8 @@ import java.util.UUID;
 
 import io.chatapp.testsupport.KafkaTopics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +20,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer.HeaderNames;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
@@ -67,7 +70,13 @@ class DeadLetterTests {
 		byte[] published = records(Event.CHAT_EVENTS, chat.toString()).get(0).value();
 		assertThat(deadLetter.value()).isEqualTo(published);
 		assertThat(KafkaTopics.header(deadLetter, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(Event.CHAT_EVENTS);
-		assertThat(KafkaTopics.header(deadLetter, KafkaHeaders.DLT_EXCEPTION_STACKTRACE)).contains(this.breakage);
+		assertThat(KafkaTopics.header(deadLetter, KafkaHeaders.DLT_EXCEPTION_FQCN)).isNotBlank();
+		assertThat(KafkaTopics.header(deadLetter, KafkaHeaders.DLT_EXCEPTION_CAUSE_FQCN)).isNotBlank();
+		assertThat(KafkaTopics.header(deadLetter, KafkaHeaders.DLT_EXCEPTION_MESSAGE)).contains(this.breakage)
+			.hasSizeLessThanOrEqualTo(KafkaConfiguration.MAX_EXCEPTION_MESSAGE);
+		// No stack trace: it is in the log, and would make every dead letter kilobytes
+		// larger.
+		assertThat(deadLetter.headers().lastHeader(KafkaHeaders.DLT_EXCEPTION_STACKTRACE)).isNull();
 		assertThat(KafkaTopics.header(deadLetter, "ce_specversion")).isEqualTo("1.0");
 		// It went through both retry topics (three attempts) before it was dead-lettered.
 		assertThat(records(NOTIFICATIONS_FIRST_RETRY, chat.toString())).hasSize(1);
@@ -76,6 +85,41 @@ class DeadLetterTests {
 		// Another group on the same topic is not affected.
 		await().untilAsserted(() -> assertThat(lastActivityAt(chat)).isEqualTo(sentAt));
 		assertThat(records(ACTIVITY_DLT, chat.toString())).isEmpty();
+	}
+
+	@Test
+	void deadLetterExceptionHeadersNameTheClassesAndCutTheMessage() {
+		Headers headers = new RecordHeaders();
+		Exception failure = new IllegalStateException("wrapper", new IllegalArgumentException("x".repeat(5000)));
+		KafkaConfiguration.addExceptionHeaders(headers, failure, false,
+				HeaderNames.Builder.original()
+					.offsetHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET)
+					.timestampHeader(KafkaHeaders.DLT_ORIGINAL_TIMESTAMP)
+					.timestampTypeHeader(KafkaHeaders.DLT_ORIGINAL_TIMESTAMP_TYPE)
+					.topicHeader(KafkaHeaders.DLT_ORIGINAL_TOPIC)
+					.partitionHeader(KafkaHeaders.DLT_ORIGINAL_PARTITION)
+					.consumerGroupHeader(KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP)
+					.exception()
+					.keyExceptionFqcn(KafkaHeaders.DLT_KEY_EXCEPTION_FQCN)
+					.exceptionFqcn(KafkaHeaders.DLT_EXCEPTION_FQCN)
+					.exceptionCauseFqcn(KafkaHeaders.DLT_EXCEPTION_CAUSE_FQCN)
+					.keyExceptionMessage(KafkaHeaders.DLT_KEY_EXCEPTION_MESSAGE)
+					.exceptionMessage(KafkaHeaders.DLT_EXCEPTION_MESSAGE)
+					.keyExceptionStacktrace(KafkaHeaders.DLT_KEY_EXCEPTION_STACKTRACE)
+					.exceptionStacktrace(KafkaHeaders.DLT_EXCEPTION_STACKTRACE)
+					.build());
+
+		assertThat(value(headers, KafkaHeaders.DLT_EXCEPTION_FQCN)).isEqualTo(IllegalStateException.class.getName());
+		assertThat(value(headers, KafkaHeaders.DLT_EXCEPTION_CAUSE_FQCN))
+			.isEqualTo(IllegalArgumentException.class.getName());
+		assertThat(value(headers, KafkaHeaders.DLT_EXCEPTION_MESSAGE)).hasSize(KafkaConfiguration.MAX_EXCEPTION_MESSAGE)
+			.startsWith("xxx")
+			.endsWith("\u2026");
+		assertThat(headers.lastHeader(KafkaHeaders.DLT_EXCEPTION_STACKTRACE)).isNull();
+	}
+
+	private static String value(Headers headers, String name) {
+		return new String(headers.lastHeader(name).value(), StandardCharsets.UTF_8);
 	}
 
 	@Test

@@ -1,6 +1,5 @@
 package io.chatapp.servicedefaults.web;
 
-import java.net.URI;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,13 +9,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DatabindException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.InvalidNullException;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -29,6 +32,7 @@ import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -46,6 +50,8 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	private static final String DATA_INTEGRITY_VIOLATION = "org.springframework.dao.DataIntegrityViolationException";
 
 	private static final String DUPLICATE_KEY = "org.springframework.dao.DuplicateKeyException";
+
+	private static final String INVALID_PARAMETER = "org.apache.tomcat.util.http.InvalidParameterException";
 
 	@Override
 	protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
@@ -96,15 +102,72 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			problem.setType(Problems.TOO_LARGE);
 			return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.CONTENT_TOO_LARGE, request);
 		}
-		DatabindException databind = causedBy(ex, DatabindException.class);
-		if (databind != null && !databind.getPath().isEmpty()) {
-			String field = jsonPath(databind);
-			return validationProblem(List.of(new FieldProblem(field, "has an invalid value or type")), request);
+		JacksonException json = causedBy(ex, JacksonException.class);
+		if (json != null && !json.getPath().isEmpty()) {
+			return validationProblem(List.of(new FieldProblem(jsonPath(json), jsonMessage(json))), request);
 		}
-		String detail = (causedBy(ex, JacksonException.class) != null) ? "Request body is not valid JSON"
-				: "Request body is missing or unreadable";
+		String detail = (json instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null)
+				? "Request body must be " + jsonType(mismatch.getTargetType())
+				: (json != null) ? "Request body is not valid JSON" : "Request body is missing or unreadable";
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
 		return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.BAD_REQUEST, request);
+	}
+
+	/**
+	 * What is wrong with a JSON value, from what Jackson expected: never Jackson's own
+	 * message, which names Java types.
+	 */
+	private static String jsonMessage(JacksonException ex) {
+		if (ex instanceof StrictJsonInput.InvalidUnicodeException) {
+			return "must be valid Unicode text (it contains an unpaired surrogate)";
+		}
+		if (ex instanceof StreamReadException && !(ex instanceof InputCoercionException)) {
+			// Malformed JSON (or, in a property name, an unpaired surrogate) within
+			// the field.
+			return "is not valid JSON";
+		}
+		if (ex instanceof InvalidNullException) {
+			return "must not be null";
+		}
+		Class<?> target = (ex instanceof MismatchedInputException mismatch) ? mismatch.getTargetType()
+				: (ex instanceof InputCoercionException coercion) ? coercion.getTargetType() : null;
+		if (ex instanceof InputCoercionException && target != null) {
+			return "must be " + jsonType(target) + " in range";
+		}
+		return (target != null) ? "must be " + jsonType(target) : "has an invalid value";
+	}
+
+	private static String jsonType(Class<?> type) {
+		if (CharSequence.class.isAssignableFrom(type) || type == Character.class || type == char.class) {
+			return "a string";
+		}
+		if (type == Boolean.class || type == boolean.class) {
+			return "true or false";
+		}
+		if (type == Long.class || type == long.class || type == Integer.class || type == int.class
+				|| type == Short.class || type == short.class || type == Byte.class || type == byte.class
+				|| type == java.math.BigInteger.class) {
+			return "a whole number";
+		}
+		if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+			return "a number";
+		}
+		if (type == java.util.UUID.class) {
+			return "a UUID string";
+		}
+		if (type.isEnum()) {
+			return "one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(java.util.Locale.ROOT);
+		}
+		if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
+			return "an ISO-8601 date-time string";
+		}
+		if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+			return "an array";
+		}
+		if (java.util.Map.class.isAssignableFrom(type) || type.isRecord()) {
+			return "an object";
+		}
+		return "a valid value";
 	}
 
 	@ExceptionHandler(ConstraintViolationException.class)
@@ -117,11 +180,30 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		return validationProblem(errors, request);
 	}
 
+	/**
+	 * A multipart body that cannot be parsed (no boundary, truncated): Spring parses any
+	 * multipart request before choosing its handler, so this can reach any endpoint. Too
+	 * large a multipart body is still a 413, from the superclass.
+	 */
+	@ExceptionHandler(MultipartException.class)
+	ResponseEntity<Object> handleMultipart(MultipartException ex, WebRequest request) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+				"Request body is not valid multipart data");
+		return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.BAD_REQUEST, request);
+	}
+
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) throws Exception {
 		if (ex.getClass().getName().startsWith("org.springframework.security.")) {
 			// Let Spring Security's exception translation answer 401/403.
 			throw ex;
+		}
+		if (causeNamed(ex, INVALID_PARAMETER) != null) {
+			// Parameters in a form body that are not percent-encoded UTF-8 (the query
+			// string is checked before, by QueryStringFilter).
+			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+					"Request parameters are not percent-encoded UTF-8");
+			return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.BAD_REQUEST, request);
 		}
 		Throwable dataIntegrity = causeNamed(ex, DATA_INTEGRITY_VIOLATION);
 		if (dataIntegrity != null) {
@@ -163,29 +245,33 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		// ProblemException), so the problem is completed once it is there.
 		ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
 		if (response != null && response.getBody() instanceof ProblemDetail problem) {
-			if (problem.getType() == null) {
-				problem.setType(Problems.ABOUT_BLANK);
-			}
+			Problems.complete(problem);
 			if (problem.getInstance() == null && request instanceof ServletWebRequest servlet) {
-				problem.setInstance(instance(servlet.getRequest().getRequestURI()));
+				problem.setInstance(Problems.instance(servlet.getRequest().getRequestURI()));
 			}
 			String traceId = MDC.get("traceId");
 			if (traceId != null) {
 				problem.setProperty("traceId", traceId);
 			}
+			// A problem is always problem+json, whatever the request's Accept header
+			// asks for: otherwise an error for a client accepting only text/html
+			// would leave as an empty body.
+			HttpHeaders problemHeaders = new HttpHeaders();
+			problemHeaders.putAll(response.getHeaders());
+			problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+			return new ResponseEntity<>(problem, problemHeaders, response.getStatusCode());
 		}
 		return response;
 	}
 
 	private ResponseEntity<Object> validationProblem(List<FieldProblem> errors, WebRequest request) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Request has invalid fields");
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, Problems.VALIDATION_DETAIL);
 		problem.setType(Problems.VALIDATION);
-		problem.setTitle("Invalid request");
 		problem.setProperty("errors", errors);
 		return handleExceptionInternal(null, problem, new HttpHeaders(), HttpStatus.BAD_REQUEST, request);
 	}
 
-	private static String jsonPath(DatabindException ex) {
+	private static String jsonPath(JacksonException ex) {
 		StringBuilder path = new StringBuilder();
 		for (JacksonException.Reference reference : ex.getPath()) {
 			if (reference.getPropertyName() != null) {
@@ -225,15 +311,6 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	private static String lastNode(String propertyPath) {
 		int dot = propertyPath.lastIndexOf('.');
 		return (dot >= 0) ? propertyPath.substring(dot + 1) : propertyPath;
-	}
-
-	private static URI instance(String requestUri) {
-		try {
-			return URI.create(requestUri);
-		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
 	}
 
 	/**

@@ -1,7 +1,5 @@
 package io.chatapp.servicedefaults.web;
 
-import java.net.URI;
-
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,16 +28,9 @@ class ProblemErrorController implements ErrorController {
 		String detail = (status.is5xxServerError()) ? "The server could not complete the request"
 				: status.getReasonPhrase();
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(Problems.ABOUT_BLANK);
 		Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-		if (uri instanceof String path) {
-			try {
-				problem.setInstance(URI.create(path));
-			}
-			catch (IllegalArgumentException ex) {
-				// Leave out an instance that is not a valid URI.
-			}
-		}
+		problem.setInstance((uri instanceof String path) ? Problems.instance(path) : null);
+		Problems.complete(problem);
 		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
 	}
 

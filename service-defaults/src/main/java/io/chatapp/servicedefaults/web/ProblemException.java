@@ -89,7 +89,7 @@ public class ProblemException extends ErrorResponseException {
 		if (type != null) {
 			body.setType(type);
 		}
-		return body;
+		return Problems.complete(body);
 	}
 
 }

@@ -1,5 +1,8 @@
 package io.chatapp.servicedefaults.web;
 
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -7,17 +10,23 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
  * The HTTP API flavour of the service defaults: problem details for every error, from MVC
- * handlers, filters and the error page alike, and a request body size limit.
+ * handlers, filters, the error page and Tomcat itself alike, strict JSON input (no type
+ * coercion, no unpaired surrogates), query strings that must be UTF-8, and a request body
+ * size limit.
  */
 @AutoConfiguration(before = { WebMvcAutoConfiguration.class, ErrorMvcAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -46,6 +55,70 @@ public class WebApiDefaultsAutoConfiguration {
 		// Before security and everything else: an oversized body is refused unread.
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		return registration;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "queryStringFilter")
+	FilterRegistrationBean<QueryStringFilter> queryStringFilter(JsonMapper jsonMapper) {
+		FilterRegistrationBean<QueryStringFilter> registration = new FilterRegistrationBean<>(
+				new QueryStringFilter(jsonMapper));
+		// Before security and everything else that might read a parameter.
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+		return registration;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JsonMapperBuilderCustomizer.class)
+	static class StrictJsonInputConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		StrictJsonInput strictJsonInput() {
+			return new StrictJsonInput();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ ErrorReportValve.class, ConfigurableTomcatWebServerFactory.class })
+	static class TomcatErrorReportConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "problemErrorReportValveCustomizer")
+		WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> problemErrorReportValveCustomizer() {
+			return new ProblemErrorReportValveCustomizer();
+		}
+
+	}
+
+	/**
+	 * Puts {@link ProblemErrorReportValve} on the Host in place of Tomcat's (or Spring
+	 * Boot's) error report valve. Ordered last, so that it runs after Spring Boot's own
+	 * Tomcat customizer, which adds a plain one.
+	 */
+	static class ProblemErrorReportValveCustomizer
+			implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
+
+		@Override
+		public void customize(ConfigurableTomcatWebServerFactory factory) {
+			factory.addContextCustomizers((context) -> {
+				if (context.getParent() instanceof StandardHost host) {
+					for (Valve valve : host.getPipeline().getValves()) {
+						if (valve instanceof ErrorReportValve) {
+							host.getPipeline().removeValve(valve);
+						}
+					}
+					host.getPipeline().addValve(new ProblemErrorReportValve());
+					host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+				}
+			});
+		}
+
+		@Override
+		public int getOrder() {
+			return Ordered.LOWEST_PRECEDENCE;
+		}
+
 	}
 
 }

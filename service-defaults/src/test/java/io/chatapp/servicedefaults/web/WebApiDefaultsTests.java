@@ -1,6 +1,7 @@
 package io.chatapp.servicedefaults.web;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,12 +17,17 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -40,6 +46,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -301,6 +308,41 @@ class WebApiDefaultsTests {
 		assertThat(problem.path("instance").asString()).startsWith("/api/things/");
 	}
 
+	// --- one type and title per kind of error
+
+	@Test
+	void theSameKindOfErrorHasTheSameTypeAndTitleWhereverItIsRaised() throws Exception {
+		UUID id = UUID.randomUUID();
+		Map<String, List<HttpRequest.Builder>> kinds = new LinkedHashMap<>();
+		kinds.put("invalid fields",
+				List.of(post("/api/things", "{\"username\":\"\"}"), request("/api/things/not-a-uuid").GET(),
+						request("/api/invalid").GET(), request("/api/things/" + id + "?q=%FF").GET(),
+						post("/api/things", "{\"username\":1}")));
+		kinds.put("malformed", List.of(post("/api/things", "{\"username\": "), request("/api/things/a%2Fb").GET(),
+				request("/api/things/%00").GET()));
+		kinds.put("not found", List.of(request("/api/no-such-thing").GET(), request("/api/things/" + id).DELETE()));
+		kinds.put("unauthorized",
+				List.of(HttpRequest.newBuilder(uri("/api/me")).GET(), request("/api/unauthorized").GET()));
+		kinds.put("forbidden", List.of(request("/api/denied").GET(), request("/api/forbidden").GET()));
+		kinds.put("too large",
+				List.of(request("/api/things").POST(BodyPublishers.ofByteArray(oversizedJson()))
+					.header("Content-Type", "application/json"),
+						request("/api/things")
+							.POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(oversizedJson())))
+							.header("Content-Type", "application/json")));
+		kinds.put("server error", List.of(request("/api/boom").GET(), request("/api/send-error").GET()));
+		for (Map.Entry<String, List<HttpRequest.Builder>> kind : kinds.entrySet()) {
+			Set<String> typesAndTitles = new LinkedHashSet<>();
+			for (HttpRequest.Builder request : kind.getValue()) {
+				HttpResponse<String> response = send(request);
+				JsonNode problem = problem(response, response.statusCode());
+				typesAndTitles.add(response.statusCode() + " " + problem.path("type").asString() + " "
+						+ problem.path("title").asString());
+			}
+			assertThat(typesAndTitles).as(kind.getKey()).hasSize(1);
+		}
+	}
+
 	// --- security
 
 	@Test
@@ -517,6 +559,31 @@ class WebApiDefaultsTests {
 		@GetMapping("/api/limited")
 		void limited() {
 			throw ProblemException.tooManyRequests("Slow down", Duration.ofMillis(1500));
+		}
+
+		@GetMapping("/api/invalid")
+		void invalid() {
+			throw ProblemException.invalid("name", "is taken");
+		}
+
+		@GetMapping("/api/unauthorized")
+		void unauthorized() {
+			throw ProblemException.unauthorized("Session ended");
+		}
+
+		@GetMapping("/api/forbidden")
+		void forbidden() {
+			throw ProblemException.forbidden("Not yours");
+		}
+
+		@GetMapping("/api/denied")
+		void denied() {
+			throw new AccessDeniedException("Not yours");
+		}
+
+		@GetMapping("/api/send-error")
+		void sendError(HttpServletResponse response) throws IOException {
+			response.sendError(500);
 		}
 
 		@GetMapping("/api/me")
