@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -17,6 +18,10 @@ import java.util.Map;
  * request per connection.
  */
 public final class RawHttp {
+
+	private static final byte[] CRLF = { '\r', '\n' };
+
+	private static final byte[] CRLF_CRLF = { '\r', '\n', '\r', '\n' };
 
 	private final String host;
 
@@ -62,12 +67,12 @@ public final class RawHttp {
 
 	private static Response read(InputStream in) throws IOException {
 		byte[] all = in.readAllBytes();
-		String text = new String(all, StandardCharsets.UTF_8);
-		int headerEnd = text.indexOf("\r\n\r\n");
+		int headerEnd = indexOf(all, CRLF_CRLF, 0);
 		if (headerEnd < 0) {
-			throw new IOException("No HTTP response: " + text.substring(0, Math.min(200, text.length())));
+			throw new IOException(
+					"No HTTP response: " + new String(all, 0, Math.min(200, all.length), StandardCharsets.ISO_8859_1));
 		}
-		String[] lines = text.substring(0, headerEnd).split("\r\n");
+		String[] lines = new String(all, 0, headerEnd, StandardCharsets.ISO_8859_1).split("\r\n");
 		String[] statusLine = lines[0].split(" ", 3);
 		Map<String, String> headers = new LinkedHashMap<>();
 		for (int i = 1; i < lines.length; i++) {
@@ -77,32 +82,42 @@ public final class RawHttp {
 						lines[i].substring(colon + 1).trim());
 			}
 		}
-		String body = text.substring(headerEnd + 4);
+		byte[] body = Arrays.copyOfRange(all, headerEnd + 4, all.length);
 		if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
 			body = dechunk(body);
 		}
-		return new Response(Integer.parseInt(statusLine[1]), headers, body);
+		return new Response(Integer.parseInt(statusLine[1]), headers, new String(body, StandardCharsets.UTF_8));
 	}
 
-	private static String dechunk(String chunked) {
-		StringBuilder body = new StringBuilder();
+	private static byte[] dechunk(byte[] chunked) throws IOException {
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
 		int at = 0;
-		while (at < chunked.length()) {
-			int lineEnd = chunked.indexOf("\r\n", at);
+		while (at < chunked.length) {
+			int lineEnd = indexOf(chunked, CRLF, at);
 			if (lineEnd < 0) {
-				break;
+				throw new IOException("Truncated chunk");
 			}
-			int size = Integer.parseInt(chunked.substring(at, lineEnd).split(";")[0].trim(), 16);
+			String sizeLine = new String(chunked, at, lineEnd - at, StandardCharsets.ISO_8859_1).split(";")[0].trim();
+			int size = Integer.parseInt(sizeLine, 16);
 			if (size == 0) {
 				break;
 			}
-			// Sizes count bytes; the body is ASCII JSON or close to it here.
-			byte[] rest = chunked.substring(lineEnd + 2).getBytes(StandardCharsets.UTF_8);
-			String chunk = new String(rest, 0, Math.min(size, rest.length), StandardCharsets.UTF_8);
-			body.append(chunk);
-			at = lineEnd + 2 + chunk.length() + 2;
+			body.write(chunked, lineEnd + 2, Math.min(size, chunked.length - lineEnd - 2));
+			at = lineEnd + 2 + size + 2;
 		}
-		return body.toString();
+		return body.toByteArray();
+	}
+
+	private static int indexOf(byte[] data, byte[] pattern, int from) {
+		outer: for (int i = from; i <= data.length - pattern.length; i++) {
+			for (int j = 0; j < pattern.length; j++) {
+				if (data[i + j] != pattern[j]) {
+					continue outer;
+				}
+			}
+			return i;
+		}
+		return -1;
 	}
 
 	/**
