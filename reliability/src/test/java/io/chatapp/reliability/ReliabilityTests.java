@@ -49,15 +49,7 @@ class ReliabilityTests {
 	 * check. The scenario still runs and reports them; every other check stays asserted.
 	 * Remove an entry when its defect is fixed.
 	 */
-	private static final Map<String, Map<String, String>> KNOWN_DEFECTS = Map.of("PostgreSQL restarted", Map.of(
-			"no-500",
-			"chats-api answers 500 when the database is unreachable: sends in flight when PostgreSQL shuts down fail "
-					+ "with DataAccessResourceFailureException (SQLSTATE 57P01, terminating connection due to "
-					+ "administrator command), and after Hikari's 30 s connection timeout CannotGetJdbcConnectionException; "
-					+ "service-defaults' ProblemDetailsAdvice maps neither to 503",
-			"503-while-down",
-			"while PostgreSQL is down a send waits for a pool connection (Hikari connectionTimeout, 30 s by default) "
-					+ "instead of failing fast with 503 problem+json; clients time out first"));
+	private static final Map<String, Map<String, String>> KNOWN_DEFECTS = Map.of();
 
 	private static final double RATE = Double.parseDouble(System.getProperty("reliability.rate", "60"));
 

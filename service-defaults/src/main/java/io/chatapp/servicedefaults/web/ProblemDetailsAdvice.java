@@ -209,6 +209,18 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		if (dataIntegrity != null) {
 			return dataIntegrityProblem(ex, dataIntegrity, request);
 		}
+		if (databaseUnavailable(ex)) {
+			// Not the request's fault and not a bug: the client may retry (sends are
+			// idempotent), so say when.
+			SQLException sql = causedBy(ex, SQLException.class);
+			log.warn("Database unavailable handling {}: {} (SQLSTATE {})", describe(request),
+					ex.getClass().getSimpleName(), (sql != null) ? sql.getSQLState() : "none");
+			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+					"The service's database is unavailable; retry shortly");
+			HttpHeaders headers = new HttpHeaders();
+			headers.set(HttpHeaders.RETRY_AFTER, "2");
+			return handleExceptionInternal(ex, problem, headers, HttpStatus.SERVICE_UNAVAILABLE, request);
+		}
 		log.error("Unexpected error handling {}", describe(request), ex);
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
 				"The server could not complete the request");
@@ -317,6 +329,28 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	 * The first throwable in the cause chain that is an instance of the named class,
 	 * compared by name so that the class need not be on the classpath.
 	 */
+	/**
+	 * Whether the database could not be reached or went away mid-request: no connection
+	 * within the pool's timeout, a connection refused or broken (SQLSTATE class 08), or
+	 * the server shutting down or starting (57P01-57P03), or out of connections (53300).
+	 */
+	private static boolean databaseUnavailable(Throwable ex) {
+		if (causeNamed(ex, "org.springframework.dao.DataAccessResourceFailureException") != null
+				|| causeNamed(ex, "org.springframework.transaction.CannotCreateTransactionException") != null
+				|| causeNamed(ex, "org.springframework.dao.TransientDataAccessResourceException") != null) {
+			return true;
+		}
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+				String state = sql.getSQLState();
+				if (state.startsWith("08") || state.startsWith("57P0") || state.equals("53300")) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
 	private static Throwable causeNamed(Throwable ex, String className) {
 		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
 			for (Class<?> type = cause.getClass(); type != null; type = type.getSuperclass()) {

@@ -44,6 +44,8 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.security.access.AccessDeniedException;
@@ -267,6 +269,21 @@ class WebApiDefaultsTests {
 				.doesNotContain(state)
 				.doesNotContain("org.springframework")
 				.doesNotContainIgnoringCase("exception");
+		}
+	}
+
+	@Test
+	void anUnreachableDatabaseIsA503ProblemWithRetryAfterNeverA500() throws Exception {
+		// No pool connection in time; a connection refused (08001) or broken (08006); the
+		// server shutting down (57P01) mid-request.
+		for (String failure : List.of("no-connection", "08001", "08006", "57P01")) {
+			HttpResponse<String> response = send(
+					request("/api/database-down?failure=" + failure).POST(BodyPublishers.noBody()));
+
+			JsonNode problem = problem(response, 503);
+			assertThat(response.headers().firstValue("Retry-After")).hasValue("2");
+			assertThat(problem.path("detail").asString()).contains("database is unavailable");
+			assertThat(response.body()).doesNotContain(SECRET).doesNotContainIgnoringCase("exception");
 		}
 	}
 
@@ -543,6 +560,17 @@ class WebApiDefaultsTests {
 		void unstorable(@RequestParam String sqlState) {
 			throw new DataIntegrityViolationException("ERROR: " + SECRET,
 					new SQLException("ERROR: Failing row contains (" + SECRET + ")", sqlState));
+		}
+
+		@PostMapping("/api/database-down")
+		void databaseDown(@RequestParam String failure) {
+			if (failure.equals("no-connection")) {
+				throw new DataAccessResourceFailureException("Failed to obtain JDBC Connection " + SECRET,
+						new SQLException("Connection is not available, request timed out after 3000ms."));
+			}
+			throw new DataAccessException("insert " + SECRET,
+					new SQLException("ERROR: terminating connection " + SECRET, failure)) {
+			};
 		}
 
 		@PostMapping("/api/duplicate")
