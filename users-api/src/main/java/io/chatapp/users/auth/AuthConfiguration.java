@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -21,6 +22,11 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
@@ -74,10 +80,34 @@ class AuthConfiguration {
 		processor.setJWTClaimsSetVerifier((claims, context) -> {
 		});
 		NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
-		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
-				JwtValidators.createDefaultWithIssuer(properties.issuer()), new JwtClaimValidator<List<String>>("aud",
-						(audience) -> audience != null && audience.contains(properties.audience()))));
+		decoder.setJwtValidator(
+				new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(properties.issuer()),
+						new JwtClaimValidator<List<String>>("aud",
+								(audience) -> audience != null && audience.contains(properties.audience())),
+						subjectIsAUserId()));
 		return decoder;
+	}
+
+	/**
+	 * A token must name a user: one whose subject is not a user id is refused with the
+	 * other invalid tokens (401 with {@code WWW-Authenticate}, no reason given), before
+	 * any endpoint runs, rather than reaching endpoints that do not look at the caller.
+	 */
+	private static OAuth2TokenValidator<Jwt> subjectIsAUserId() {
+		OAuth2TokenValidatorResult invalid = OAuth2TokenValidatorResult
+			.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, "The token does not name a user", null));
+		return (token) -> {
+			String subject = token.getSubject();
+			try {
+				if (subject != null && subject.length() == 36 && UUID.fromString(subject) != null) {
+					return OAuth2TokenValidatorResult.success();
+				}
+			}
+			catch (IllegalArgumentException ex) {
+				// falls through to the failure
+			}
+			return invalid;
+		};
 	}
 
 }
