@@ -1,5 +1,8 @@
 package io.chatapp.servicedefaults.web;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -15,7 +18,11 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Security for ChatApp's HTTP APIs: stateless, every request needs a valid bearer JWT
@@ -52,10 +59,34 @@ public class ApiSecurityAutoConfiguration {
 				requests.anyRequest().authenticated();
 			})
 			.oauth2ResourceServer((server) -> server.jwt((jwt) -> {
-			}).authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
+			})
+				.bearerTokenResolver(ignoredOnPublicPaths(properties))
+				.authenticationEntryPoint(handlers)
+				.accessDeniedHandler(handlers))
 			.exceptionHandling(
 					(exceptions) -> exceptions.authenticationEntryPoint(handlers).accessDeniedHandler(handlers));
 		return http.build();
+	}
+
+	/**
+	 * A public endpoint never looks at the token: a client still sending an expired one
+	 * can register and log in again instead of getting 401 from the endpoints that would
+	 * give it a new one.
+	 */
+	private static BearerTokenResolver ignoredOnPublicPaths(WebApiProperties properties) {
+		List<RequestMatcher> publicPaths = new ArrayList<>();
+		for (String path : ALWAYS_PUBLIC) {
+			publicPaths.add(PathPatternRequestMatcher.withDefaults().matcher(path));
+		}
+		for (String path : properties.publicPaths()) {
+			String[] parts = path.trim().split("\\s+", 2);
+			publicPaths.add((parts.length == 2)
+					? PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.valueOf(parts[0]), parts[1])
+					: PathPatternRequestMatcher.withDefaults().matcher(parts[0]));
+		}
+		DefaultBearerTokenResolver tokens = new DefaultBearerTokenResolver();
+		return (request) -> publicPaths.stream().anyMatch((matcher) -> matcher.matches(request)) ? null
+				: tokens.resolve(request);
 	}
 
 	private static void permit(

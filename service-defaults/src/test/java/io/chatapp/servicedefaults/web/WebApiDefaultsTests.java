@@ -412,6 +412,22 @@ class WebApiDefaultsTests {
 	}
 
 	@Test
+	void aPublicPathIgnoresAStaleOrGarbageToken() throws Exception {
+		for (String token : List.of("garbage", "eyJhbGciOiJub25lIn0.e30.")) {
+			HttpResponse<String> get = http.send(HttpRequest.newBuilder(uri("/public/ping"))
+				.header("Authorization", "Bearer " + token)
+				.GET()
+				.build(), BodyHandlers.ofString());
+			assertThat(get.statusCode()).isEqualTo(200);
+		}
+		HttpResponse<String> protectedPath = http.send(HttpRequest.newBuilder(uri("/api/things/" + UUID.randomUUID()))
+			.header("Authorization", "Bearer garbage")
+			.DELETE()
+			.build(), BodyHandlers.ofString());
+		assertThat(protectedPath.statusCode()).isEqualTo(401);
+	}
+
+	@Test
 	void aConfiguredPublicPathNeedsNoToken() throws Exception {
 		HttpResponse<String> get = http.send(HttpRequest.newBuilder(uri("/public/ping")).GET().build(),
 				BodyHandlers.ofString());
