@@ -3,6 +3,8 @@ package io.chatapp.chats.sync;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +38,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Sync correctness on the real database: a late commit is never skipped, and a client
@@ -146,7 +149,7 @@ class SyncTests {
 					.param("c", chat)
 					.param("u", newcomer)
 					.update();
-				this.events.recordJoin(ChatEvent.of("chat.member_added", chat, newcomer, null, java.time.Instant.now(),
+				this.events.recordJoin(ChatEvent.of("chat.member_added", chat, newcomer, null, Instant.now(),
 						Map.of("userId", newcomer)), List.of(newcomer));
 			});
 			joined.countDown();
@@ -173,8 +176,9 @@ class SyncTests {
 				.param("c", chat)
 				.param("u", newcomer)
 				.update();
-			this.events.recordJoin(ChatEvent.of("chat.member_added", chat, newcomer, null, java.time.Instant.now(),
-					Map.of("userId", newcomer)), List.of(newcomer));
+			this.events.recordJoin(
+					ChatEvent.of("chat.member_added", chat, newcomer, null, Instant.now(), Map.of("userId", newcomer)),
+					List.of(newcomer));
 		});
 		this.messages.send(chat, this.reader, new MessageRequests.Send("welcome", null, null));
 		this.sequencer.sequence();
@@ -182,6 +186,26 @@ class SyncTests {
 		EventLog.Batch fromTheStart = this.events.read(newcomer, new SyncToken(0), 100);
 		assertThat(fromTheStart.events()).extracting((event) -> event.get("data").path("content").asString(""))
 			.containsExactly("", "welcome");
+	}
+
+	@Test
+	void eventsAnInstanceCommittedButNeverNumberedAreNumberedByAnother() {
+		// As if the instance that committed it stopped before its sequencer ran: no local
+		// commit asks for a round here, the periodic one must find it.
+		UUID orphan = UUID.randomUUID();
+		this.jdbc.sql("""
+				INSERT INTO outbox (event_id, topic, event_key, event_type, chat_id, payload)
+				VALUES (:id, 'chat.events', :chat, 'chat.updated', CAST(:chat AS uuid), CAST(:payload AS jsonb))
+				""")
+			.param("id", orphan)
+			.param("chat", this.chats.get(2).toString())
+			.param("payload", "{\"id\":\"" + orphan + "\",\"type\":\"chat.updated\"}")
+			.update();
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.jdbc.sql("SELECT log_pos IS NOT NULL FROM outbox WHERE event_id = :id")
+				.param("id", orphan)
+				.query(Boolean.class)
+				.single());
 	}
 
 	@Test
