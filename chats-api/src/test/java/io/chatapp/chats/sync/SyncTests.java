@@ -138,10 +138,10 @@ class SyncTests {
 			Future<?> send = sender.submit(() -> this.transactions.executeWithoutResult((status) -> {
 				this.jdbc.sql("SELECT pg_current_xact_id()").query().singleRow();
 				started.countDown();
-				await(joined);
+				awaitLatch(joined);
 				this.messages.send(chat, this.reader, new MessageRequests.Send("after the join", null, null));
 			}));
-			await(started);
+			awaitLatch(started);
 			this.transactions.executeWithoutResult((status) -> {
 				this.jdbc.sql("SELECT id FROM chats WHERE id = :id FOR UPDATE").param("id", chat).query().singleRow();
 				this.jdbc.sql(
@@ -214,7 +214,7 @@ class SyncTests {
 		assertThatExceptionOfType(ProblemException.class).isThrownBy(() -> this.events.read(this.reader, ahead, 10));
 	}
 
-	private static void await(CountDownLatch latch) {
+	private static void awaitLatch(CountDownLatch latch) {
 		try {
 			assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
 		}
