@@ -7,25 +7,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import io.chatapp.chats.users.UserDirectory;
+import io.chatapp.testsupport.BadCredentials;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,10 +40,11 @@ import static org.mockito.BDDMockito.given;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { "server.address=127.0.0.1" })
 class AuthMatrixTests {
 
-	static final RSAKey KEY = generate("users-api");
+	static final String ISSUER = "chatapp-users";
 
-	/** Not published: a token signed with it claims the published key's id. */
-	static final RSAKey IMPOSTOR = generate("users-api");
+	static final String AUDIENCE = "chatapp";
+
+	static final RSAKey KEY = BadCredentials.generate("users-api");
 
 	static final HttpServer JWKS = jwks();
 
@@ -85,51 +77,29 @@ class AuthMatrixTests {
 	@BeforeEach
 	void chat() throws Exception {
 		given(this.users.unknown(anyCollection())).willReturn(java.util.Set.of());
-		HttpResponse<String> created = send("POST", "/api/chats", sign(KEY, claims(this.alice).build()),
+		HttpResponse<String> created = send("POST", "/api/chats",
+				BadCredentials.sign(KEY, BadCredentials.claims(this.alice, ISSUER, AUDIENCE).build()),
 				"{\"type\":\"group\",\"title\":\"team\",\"memberIds\":[]}");
 		assertThat(created.statusCode()).isEqualTo(201);
 		this.chatId = created.body().replaceFirst("^\\{\"id\":\"([^\"]+)\".*", "$1");
-		assertThat(send("POST", "/api/chats/" + this.chatId + "/messages", sign(KEY, claims(this.alice).build()),
+		assertThat(send("POST", "/api/chats/" + this.chatId + "/messages",
+				BadCredentials.sign(KEY, BadCredentials.claims(this.alice, ISSUER, AUDIENCE).build()),
 				"{\"content\":\"hi\"}")
 			.statusCode()).isEqualTo(201);
 	}
 
 	@Test
 	void everyEndpointAnswersEveryBadCredentialWith401AndNoDetails() throws Exception {
-		Instant now = Instant.now();
-		Map<String, String> credentials = new LinkedHashMap<>();
-		credentials.put("no token", null);
-		credentials.put("garbage", "Bearer garbage");
-		credentials.put("empty bearer", "Bearer ");
-		credentials.put("basic scheme", "Basic YWxpY2U6c2VjcmV0");
-		credentials.put("alg none", "Bearer " + unsigned(claims(this.alice).build()));
-		credentials.put("another key", "Bearer " + sign(IMPOSTOR, claims(this.alice).build()));
-		credentials.put("expired",
-				"Bearer " + sign(KEY,
-						claims(this.alice).issueTime(java.util.Date.from(now.minusSeconds(7200)))
-							.expirationTime(java.util.Date.from(now.minusSeconds(3600)))
-							.build()));
-		credentials.put("wrong issuer", "Bearer " + sign(KEY, claims(this.alice).issuer("someone-else").build()));
-		credentials.put("wrong audience", "Bearer " + sign(KEY, claims(this.alice).audience("other-app").build()));
-		credentials.put("subject not a user id", "Bearer " + sign(KEY, claims(this.alice).subject("admin").build()));
-		credentials.put("tampered payload", "Bearer " + tamper(sign(KEY, claims(this.alice).build()), this.mallory));
+		Map<String, String> credentials = BadCredentials.authorizations(KEY, this.alice, ISSUER, AUDIENCE);
 		List<String> failures = new ArrayList<>();
 		for (String[] endpoint : endpoints()) {
 			for (Map.Entry<String, String> credential : credentials.entrySet()) {
 				HttpResponse<String> response = sendRaw(endpoint[0], endpoint[1], credential.getValue(), endpoint[2]);
-				String where = endpoint[0] + " " + endpoint[1] + " with " + credential.getKey();
-				if (response.statusCode() != 401) {
-					failures.add(where + ": " + response.statusCode());
-					continue;
-				}
-				if (!response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")
-						|| response.headers().firstValue("WWW-Authenticate").isEmpty()) {
-					failures.add(where + ": not a problem with WWW-Authenticate");
-				}
-				if (response.body()
-					.matches(
-							"(?s).*(Exception|nimbus|Nimbus|signature|Signed JWT|claim|Jwt expired|alg|kid|name a user).*")) {
-					failures.add(where + ": tells why: " + response.body());
+				String problem = BadCredentials.problemWith(response.statusCode(),
+						response.headers().firstValue("Content-Type").orElse(""),
+						response.headers().firstValue("WWW-Authenticate").orElse(null), response.body());
+				if (problem != null) {
+					failures.add(endpoint[0] + " " + endpoint[1] + " with " + credential.getKey() + ": " + problem);
 				}
 			}
 		}
@@ -138,7 +108,7 @@ class AuthMatrixTests {
 
 	@Test
 	void aValidTokenOfANonMemberSeesNothingOfTheChat() throws Exception {
-		String token = sign(KEY, claims(this.mallory).build());
+		String token = BadCredentials.sign(KEY, BadCredentials.claims(this.mallory, ISSUER, AUDIENCE).build());
 		List<String> failures = new ArrayList<>();
 		for (String[] endpoint : endpoints()) {
 			HttpResponse<String> response = send(endpoint[0], endpoint[1], token, endpoint[2]);
@@ -194,50 +164,7 @@ class AuthMatrixTests {
 		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	private static JWTClaimsSet.Builder claims(UUID user) {
-		Instant now = Instant.now();
-		return new JWTClaimsSet.Builder().issuer("chatapp-users")
-			.audience("chatapp")
-			.subject(user.toString())
-			.issueTime(java.util.Date.from(now))
-			.expirationTime(java.util.Date.from(now.plusSeconds(600)));
-	}
-
-	private static String sign(RSAKey key, JWTClaimsSet claims) throws Exception {
-		SignedJWT jwt = new SignedJWT(
-				new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
-				claims);
-		jwt.sign(new RSASSASigner(key));
-		return jwt.serialize();
-	}
-
-	private static String unsigned(JWTClaimsSet claims) {
-		Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-		return base64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
-				+ base64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8)) + ".";
-	}
-
 	/** A valid token whose payload now names someone else, signature unchanged. */
-	private static String tamper(String token, UUID subject) throws Exception {
-		String[] parts = token.split("\\.");
-		JWTClaimsSet forged = new JWTClaimsSet.Builder(SignedJWT.parse(token).getJWTClaimsSet())
-			.subject(subject.toString())
-			.build();
-		return parts[0] + "."
-				+ Base64.getUrlEncoder()
-					.withoutPadding()
-					.encodeToString(forged.toString().getBytes(StandardCharsets.UTF_8))
-				+ "." + parts[2];
-	}
-
-	private static RSAKey generate(String keyId) {
-		try {
-			return new RSAKeyGenerator(2048).keyID(keyId).generate();
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
 
 	private static HttpServer jwks() {
 		try {

@@ -47,6 +47,13 @@ public class ApiSecurityAutoConfiguration {
 		return new ProblemSecurityHandlers(jsonMapper);
 	}
 
+	/** Picked up by the token checks Spring Boot builds from the JWKS settings. */
+	@Bean
+	@ConditionalOnMissingBean
+	UserIdSubject userIdSubject() {
+		return new UserIdSubject();
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(SecurityFilterChain.class)
 	SecurityFilterChain apiSecurityFilterChain(HttpSecurity http, WebApiProperties properties,

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -12,6 +11,7 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.chatapp.servicedefaults.web.UserIdSubject;
 import io.chatapp.users.UsersProperties;
 
 import org.springframework.context.annotation.Bean;
@@ -22,11 +22,6 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.core.OAuth2Error;
-import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
-import org.springframework.security.oauth2.core.OAuth2TokenValidator;
-import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
@@ -84,30 +79,8 @@ class AuthConfiguration {
 				new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(properties.issuer()),
 						new JwtClaimValidator<List<String>>("aud",
 								(audience) -> audience != null && audience.contains(properties.audience())),
-						subjectIsAUserId()));
+						new UserIdSubject()));
 		return decoder;
-	}
-
-	/**
-	 * A token must name a user: one whose subject is not a user id is refused with the
-	 * other invalid tokens (401 with {@code WWW-Authenticate}, no reason given), before
-	 * any endpoint runs, rather than reaching endpoints that do not look at the caller.
-	 */
-	private static OAuth2TokenValidator<Jwt> subjectIsAUserId() {
-		OAuth2TokenValidatorResult invalid = OAuth2TokenValidatorResult
-			.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, "The token does not name a user", null));
-		return (token) -> {
-			String subject = token.getSubject();
-			try {
-				if (subject != null && subject.length() == 36 && UUID.fromString(subject) != null) {
-					return OAuth2TokenValidatorResult.success();
-				}
-			}
-			catch (IllegalArgumentException ex) {
-				// falls through to the failure
-			}
-			return invalid;
-		};
 	}
 
 }

@@ -5,24 +5,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import io.chatapp.testsupport.BadCredentials;
 import io.chatapp.users.UsersTestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +40,10 @@ class AuthMatrixTests {
 
 	private static final String PASSWORD = "correct horse battery staple";
 
+	private static final String ISSUER = "chatapp-users";
+
+	private static final String AUDIENCE = "chatapp";
+
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
 		UsersTestDatabase.register(registry);
@@ -70,9 +63,6 @@ class AuthMatrixTests {
 
 	RSAKey key;
 
-	/** Not published: a token signed with it claims the real key's id. */
-	RSAKey impostor;
-
 	@BeforeAll
 	void registerAlice() throws Exception {
 		HttpResponse<String> created = send("POST", "/api/users", null, "{\"username\":\"" + this.name
@@ -80,12 +70,11 @@ class AuthMatrixTests {
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 		this.alice = UUID.fromString(created.body().replaceFirst("^\\{\"id\":\"([^\"]+)\".*", "$1"));
 		this.key = this.signingKeys.current();
-		this.impostor = new RSAKeyGenerator(2048).keyID(this.key.getKeyID()).generate();
 	}
 
 	@Test
 	void aTokenForgedWithTheRealKeyIsAcceptedSoTheMatrixTestsOneFlawEach() throws Exception {
-		String token = sign(this.key, claims(this.alice).build());
+		String token = BadCredentials.sign(this.key, BadCredentials.claims(this.alice, ISSUER, AUDIENCE).build());
 		List<String> failures = new ArrayList<>();
 		for (String[] endpoint : endpoints()) {
 			HttpResponse<String> response = send(endpoint[0], endpoint[1], "Bearer " + token, endpoint[2]);
@@ -98,43 +87,16 @@ class AuthMatrixTests {
 
 	@Test
 	void everyEndpointAnswersEveryBadCredentialWith401AndNoDetails() throws Exception {
-		Instant now = Instant.now();
-		Map<String, String> credentials = new LinkedHashMap<>();
-		credentials.put("no token", null);
-		credentials.put("garbage", "Bearer garbage");
-		credentials.put("empty bearer", "Bearer ");
-		credentials.put("basic scheme", "Basic YWxpY2U6c2VjcmV0");
-		credentials.put("alg none", "Bearer " + unsigned(claims(this.alice).build()));
-		credentials.put("another key", "Bearer " + sign(this.impostor, claims(this.alice).build()));
-		credentials.put("expired",
-				"Bearer " + sign(this.key,
-						claims(this.alice).issueTime(Date.from(now.minusSeconds(7200)))
-							.expirationTime(Date.from(now.minusSeconds(3600)))
-							.build()));
-		credentials.put("wrong issuer", "Bearer " + sign(this.key, claims(this.alice).issuer("someone-else").build()));
-		credentials.put("wrong audience", "Bearer " + sign(this.key, claims(this.alice).audience("other-app").build()));
-		credentials.put("subject not a user id",
-				"Bearer " + sign(this.key, claims(this.alice).subject("admin").build()));
-		credentials.put("no subject", "Bearer " + sign(this.key, claims(this.alice).subject(null).build()));
-		credentials.put("tampered payload",
-				"Bearer " + tamper(sign(this.key, claims(this.alice).build()), UUID.randomUUID()));
+		Map<String, String> credentials = BadCredentials.authorizations(this.key, this.alice, ISSUER, AUDIENCE);
 		List<String> failures = new ArrayList<>();
 		for (String[] endpoint : endpoints()) {
 			for (Map.Entry<String, String> credential : credentials.entrySet()) {
 				HttpResponse<String> response = send(endpoint[0], endpoint[1], credential.getValue(), endpoint[2]);
-				String where = endpoint[0] + " " + endpoint[1] + " with " + credential.getKey();
-				if (response.statusCode() != 401) {
-					failures.add(where + ": " + response.statusCode());
-					continue;
-				}
-				if (!response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")
-						|| response.headers().firstValue("WWW-Authenticate").isEmpty()) {
-					failures.add(where + ": not a problem with WWW-Authenticate");
-				}
-				if (response.body()
-					.matches(
-							"(?s).*(Exception|nimbus|Nimbus|signature|Signed JWT|claim|Jwt expired|alg|kid|name a user).*")) {
-					failures.add(where + ": tells why: " + response.body());
+				String problem = BadCredentials.problemWith(response.statusCode(),
+						response.headers().firstValue("Content-Type").orElse(""),
+						response.headers().firstValue("WWW-Authenticate").orElse(null), response.body());
+				if (problem != null) {
+					failures.add(endpoint[0] + " " + endpoint[1] + " with " + credential.getKey() + ": " + problem);
 				}
 			}
 		}
@@ -162,7 +124,8 @@ class AuthMatrixTests {
 	@Test
 	void aValidTokenOfAUserThatDoesNotExistFindsNoProfile() throws Exception {
 		UUID ghost = UUID.randomUUID();
-		String authorization = "Bearer " + sign(this.key, claims(ghost).build());
+		String authorization = "Bearer "
+				+ BadCredentials.sign(this.key, BadCredentials.claims(ghost, ISSUER, AUDIENCE).build());
 		List<String> failures = new ArrayList<>();
 		for (String[] endpoint : List.of(new String[] { "GET", "/api/users/me", null },
 				new String[] { "PATCH", "/api/users/me", "{\"displayName\":\"Ghost\"}" },
@@ -202,42 +165,6 @@ class AuthMatrixTests {
 			request.method(method, HttpRequest.BodyPublishers.noBody());
 		}
 		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-	}
-
-	private static JWTClaimsSet.Builder claims(UUID user) {
-		Instant now = Instant.now();
-		return new JWTClaimsSet.Builder().issuer("chatapp-users")
-			.audience("chatapp")
-			.subject(user.toString())
-			.issueTime(Date.from(now))
-			.expirationTime(Date.from(now.plusSeconds(600)));
-	}
-
-	private static String sign(RSAKey key, JWTClaimsSet claims) throws Exception {
-		SignedJWT jwt = new SignedJWT(
-				new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
-				claims);
-		jwt.sign(new RSASSASigner(key));
-		return jwt.serialize();
-	}
-
-	private static String unsigned(JWTClaimsSet claims) {
-		Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-		return base64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
-				+ base64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8)) + ".";
-	}
-
-	/** A valid token whose payload now names someone else, signature unchanged. */
-	private static String tamper(String token, UUID subject) throws Exception {
-		String[] parts = token.split("\\.");
-		JWTClaimsSet forged = new JWTClaimsSet.Builder(SignedJWT.parse(token).getJWTClaimsSet())
-			.subject(subject.toString())
-			.build();
-		return parts[0] + "."
-				+ Base64.getUrlEncoder()
-					.withoutPadding()
-					.encodeToString(forged.toString().getBytes(StandardCharsets.UTF_8))
-				+ "." + parts[2];
 	}
 
 }
