@@ -28,6 +28,26 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration extends RetryTopicConfigurationSupport {
 
+	/**
+	 * Spring Kafka's header names, spelled out because the exception headers are ours.
+	 */
+	static final HeaderNames DEAD_LETTER_HEADERS = HeaderNames.Builder.original()
+		.offsetHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET)
+		.timestampHeader(KafkaHeaders.DLT_ORIGINAL_TIMESTAMP)
+		.timestampTypeHeader(KafkaHeaders.DLT_ORIGINAL_TIMESTAMP_TYPE)
+		.topicHeader(KafkaHeaders.DLT_ORIGINAL_TOPIC)
+		.partitionHeader(KafkaHeaders.DLT_ORIGINAL_PARTITION)
+		.consumerGroupHeader(KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP)
+		.exception()
+		.keyExceptionFqcn(KafkaHeaders.DLT_KEY_EXCEPTION_FQCN)
+		.exceptionFqcn(KafkaHeaders.DLT_EXCEPTION_FQCN)
+		.exceptionCauseFqcn(KafkaHeaders.DLT_EXCEPTION_CAUSE_FQCN)
+		.keyExceptionMessage(KafkaHeaders.DLT_KEY_EXCEPTION_MESSAGE)
+		.exceptionMessage(KafkaHeaders.DLT_EXCEPTION_MESSAGE)
+		.keyExceptionStacktrace(KafkaHeaders.DLT_KEY_EXCEPTION_STACKTRACE)
+		.exceptionStacktrace(KafkaHeaders.DLT_EXCEPTION_STACKTRACE)
+		.build();
+
 	static final int MAX_EXCEPTION_MESSAGE = 1000;
 
 	/**
@@ -75,22 +95,7 @@ class KafkaConfiguration extends RetryTopicConfigurationSupport {
 	protected void configureCustomizers(CustomizersConfigurer customizers) {
 		customizers.customizeDeadLetterPublishingRecoverer((recoverer) -> {
 			recoverer.setExceptionHeadersCreator(KafkaConfiguration::addExceptionHeaders);
-			recoverer.setHeaderNamesSupplier(() -> HeaderNames.Builder.original()
-				.offsetHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET)
-				.timestampHeader(KafkaHeaders.DLT_ORIGINAL_TIMESTAMP)
-				.timestampTypeHeader(KafkaHeaders.DLT_ORIGINAL_TIMESTAMP_TYPE)
-				.topicHeader(KafkaHeaders.DLT_ORIGINAL_TOPIC)
-				.partitionHeader(KafkaHeaders.DLT_ORIGINAL_PARTITION)
-				.consumerGroupHeader(KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP)
-				.exception()
-				.keyExceptionFqcn(KafkaHeaders.DLT_KEY_EXCEPTION_FQCN)
-				.exceptionFqcn(KafkaHeaders.DLT_EXCEPTION_FQCN)
-				.exceptionCauseFqcn(KafkaHeaders.DLT_EXCEPTION_CAUSE_FQCN)
-				.keyExceptionMessage(KafkaHeaders.DLT_KEY_EXCEPTION_MESSAGE)
-				.exceptionMessage(KafkaHeaders.DLT_EXCEPTION_MESSAGE)
-				.keyExceptionStacktrace(KafkaHeaders.DLT_KEY_EXCEPTION_STACKTRACE)
-				.exceptionStacktrace(KafkaHeaders.DLT_EXCEPTION_STACKTRACE)
-				.build());
+			recoverer.setHeaderNamesSupplier(() -> DEAD_LETTER_HEADERS);
 		});
 	}
 
