@@ -91,19 +91,7 @@ class AuthMatrixTests {
 	@Test
 	void everyEndpointAnswersEveryBadCredentialWith401AndNoDetails() throws Exception {
 		Map<String, String> credentials = BadCredentials.authorizations(KEY, this.alice, ISSUER, AUDIENCE);
-		List<String> failures = new ArrayList<>();
-		for (String[] endpoint : endpoints()) {
-			for (Map.Entry<String, String> credential : credentials.entrySet()) {
-				HttpResponse<String> response = sendRaw(endpoint[0], endpoint[1], credential.getValue(), endpoint[2]);
-				String problem = BadCredentials.problemWith(response.statusCode(),
-						response.headers().firstValue("Content-Type").orElse(""),
-						response.headers().firstValue("WWW-Authenticate").orElse(null), response.body());
-				if (problem != null) {
-					failures.add(endpoint[0] + " " + endpoint[1] + " with " + credential.getKey() + ": " + problem);
-				}
-			}
-		}
-		assertThat(failures).isEmpty();
+		assertThat(BadCredentials.failures(endpoints(), credentials, this::sendRaw)).isEmpty();
 	}
 
 	@Test

@@ -1,10 +1,13 @@
 package io.chatapp.testsupport;
 
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -65,6 +68,34 @@ public final class BadCredentials {
 		credentials.put("tampered payload",
 				"Bearer " + tamper(sign(key, claims(user, issuer, audience).build()), UUID.randomUUID()));
 		return credentials;
+	}
+
+	/**
+	 * Sends every credential to every endpoint and lists the answers that are not a plain
+	 * 401 problem.
+	 * @param endpoints method, path and body (or null) of each endpoint
+	 * @param credentials {@code Authorization} values by name, as from
+	 * {@link #authorizations}
+	 * @param client sends one request
+	 * @return what was wrong, one line per request; empty when all is well
+	 * @throws Exception if a request cannot be sent
+	 */
+	public static List<String> failures(List<String[]> endpoints, Map<String, String> credentials, Client client)
+			throws Exception {
+		List<String> failures = new ArrayList<>();
+		for (String[] endpoint : endpoints) {
+			for (Map.Entry<String, String> credential : credentials.entrySet()) {
+				HttpResponse<String> response = client.send(endpoint[0], endpoint[1], credential.getValue(),
+						endpoint[2]);
+				String problem = problemWith(response.statusCode(),
+						response.headers().firstValue("Content-Type").orElse(""),
+						response.headers().firstValue("WWW-Authenticate").orElse(null), response.body());
+				if (problem != null) {
+					failures.add(endpoint[0] + " " + endpoint[1] + " with " + credential.getKey() + ": " + problem);
+				}
+			}
+		}
+		return failures;
 	}
 
 	/**
@@ -135,6 +166,14 @@ public final class BadCredentials {
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** Sends one request with the given {@code Authorization} header (null: none). */
+	@FunctionalInterface
+	public interface Client {
+
+		HttpResponse<String> send(String method, String path, String authorization, String body) throws Exception;
+
 	}
 
 	private static String unsigned(JWTClaimsSet claims) {
