@@ -23,6 +23,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.TransactionSystemException;
+import org.springframework.util.ClassUtils;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -50,6 +52,9 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	private static final String DATA_INTEGRITY_VIOLATION = "org.springframework.dao.DataIntegrityViolationException";
 
 	private static final String DUPLICATE_KEY = "org.springframework.dao.DuplicateKeyException";
+
+	private static final boolean TRANSACTIONS_PRESENT = ClassUtils.isPresent(
+			"org.springframework.transaction.TransactionSystemException", ProblemDetailsAdvice.class.getClassLoader());
 
 	private static final String INVALID_PARAMETER = "org.apache.tomcat.util.http.InvalidParameterException";
 
@@ -335,6 +340,12 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	 * the server shutting down or starting (57P01-57P03), or out of connections (53300).
 	 */
 	private static boolean databaseUnavailable(Throwable ex) {
+		Throwable rolledBackFor = applicationException(ex);
+		if (rolledBackFor != null && databaseUnavailable(rolledBackFor)) {
+			// The rollback (or commit) failed after the statement had: once a connection
+			// breaks, the pool closes it, and rolling back on it fails with no SQLSTATE.
+			return true;
+		}
 		if (causeNamed(ex, "org.springframework.dao.DataAccessResourceFailureException") != null
 				|| causeNamed(ex, "org.springframework.transaction.CannotCreateTransactionException") != null
 				|| causeNamed(ex, "org.springframework.dao.TransientDataAccessResourceException") != null) {
@@ -349,6 +360,14 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * The exception that made a transaction roll back, when the rollback itself failed
+	 * (Spring keeps it beside the rollback's own failure, not as its cause).
+	 */
+	private static Throwable applicationException(Throwable ex) {
+		return TRANSACTIONS_PRESENT ? Transactions.applicationException(ex) : null;
 	}
 
 	private static Throwable causeNamed(Throwable ex, String className) {
@@ -369,6 +388,22 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Kept apart so that the advice loads without spring-tx.
+	 */
+	private static final class Transactions {
+
+		static Throwable applicationException(Throwable ex) {
+			for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+				if (cause instanceof TransactionSystemException failed && failed.getApplicationException() != null) {
+					return failed.getApplicationException();
+				}
+			}
+			return null;
+		}
+
 	}
 
 }

@@ -58,6 +58,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -275,8 +276,9 @@ class WebApiDefaultsTests {
 	@Test
 	void anUnreachableDatabaseIsA503ProblemWithRetryAfterNeverA500() throws Exception {
 		// No pool connection in time; a connection refused (08001) or broken (08006); the
-		// server shutting down (57P01) mid-request.
-		for (String failure : List.of("no-connection", "08001", "08006", "57P01")) {
+		// server shutting down (57P01) mid-request; the rollback after a broken statement
+		// failing too, because the pool has already closed the connection.
+		for (String failure : List.of("no-connection", "08001", "08006", "57P01", "rollback-failed")) {
 			HttpResponse<String> response = send(
 					request("/api/database-down?failure=" + failure).POST(BodyPublishers.noBody()));
 
@@ -583,6 +585,13 @@ class WebApiDefaultsTests {
 			if (failure.equals("no-connection")) {
 				throw new DataAccessResourceFailureException("Failed to obtain JDBC Connection " + SECRET,
 						new SQLException("Connection is not available, request timed out after 3000ms."));
+			}
+			if (failure.equals("rollback-failed")) {
+				TransactionSystemException rollback = new TransactionSystemException("JDBC rollback failed",
+						new SQLException("Connection is closed"));
+				rollback.initApplicationException(new DataAccessResourceFailureException("update " + SECRET,
+						new SQLException("An I/O error occurred while sending to the backend.", "08006")));
+				throw rollback;
 			}
 			throw new DataAccessException("insert " + SECRET,
 					new SQLException("ERROR: terminating connection " + SECRET, failure)) {
