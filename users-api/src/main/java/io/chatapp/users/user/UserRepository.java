@@ -174,7 +174,9 @@ public class UserRepository {
 	/**
 	 * Locks some users who hold an expired connection lease, skipping users whose rows
 	 * another transaction holds (another instance's reaper, or a renewal that is about to
-	 * change the user's leases anyway): they are looked at again next time.
+	 * change the user's leases anyway): they are looked at again next time. The time is
+	 * the statement's (stable, unlike {@code clock_timestamp()}), so the expiry index
+	 * finds the expired leases without reading the others.
 	 * @param limit the most leases to look at, oldest expiry first
 	 * @return the presence of each locked user, by id
 	 */
@@ -182,7 +184,7 @@ public class UserRepository {
 		return presences(this.jdbc.sql("""
 				SELECT id, presence FROM users
 				WHERE id IN (
-				    SELECT user_id FROM presence_leases WHERE expires_at <= clock_timestamp()
+				    SELECT user_id FROM presence_leases WHERE expires_at <= statement_timestamp()
 				    ORDER BY expires_at LIMIT :limit)
 				ORDER BY id
 				FOR UPDATE SKIP LOCKED

@@ -29,6 +29,7 @@ import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static io.chatapp.testsupport.KafkaTopics.header;
 import static io.chatapp.testsupport.KafkaTopics.readStrings;
@@ -72,6 +73,9 @@ class PresenceLeasesTests {
 
 	@Autowired
 	EmbeddedKafkaBroker kafka;
+
+	@Autowired
+	TransactionTemplate transactions;
 
 	ManagedChannel channel;
 
@@ -170,6 +174,19 @@ class PresenceLeasesTests {
 		await().atMost(Duration.ofSeconds(15)).until(() -> leaseHolders(user).equals(List.of("chats-alive")));
 		assertThat(this.service.get(user).presence()).isEqualTo(PresenceStatus.ONLINE);
 		assertThat(statuses(user)).containsExactly("online");
+	}
+
+	@Test
+	void theReaperFindsExpiredLeasesThroughTheExpiryIndex() {
+		String plan = this.transactions.execute((status) -> {
+			// Planner costs on a small table favour a scan; forbid it to see the index
+			// bounds the search.
+			this.jdbc.sql("SET LOCAL enable_seqscan = off").update();
+			return this.jdbc.sql("""
+					EXPLAIN SELECT user_id FROM presence_leases WHERE expires_at <= statement_timestamp()
+					ORDER BY expires_at LIMIT 500""").query((rs, row) -> rs.getString(1)).list().toString();
+		});
+		assertThat(plan).contains("presence_leases_expires_at_idx").contains("Index Cond: (expires_at <=");
 	}
 
 	@Test
