@@ -2,6 +2,7 @@ package io.chatapp.apphost;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 
 import io.chatapp.apphost.dashboard.Dashboard;
 
@@ -110,7 +111,7 @@ public final class AppHost {
 		String usersGrpcTarget = "static://" + usersApi.endpoint("grpc").address();
 		String usersJwks = usersApi.endpoint("http").url() + "/.well-known/jwks.json";
 
-		builder.addService("chats-api", builder.jar("chats-api"))
+		DistributedApplication.ProjectBuilder chatsApi = builder.addService("chats-api", builder.jar("chats-api"))
 			.withHttpEndpoint(options.port("chats-api.port", 5001))
 			.withReference(postgres.login("chats_app", chatsDbPassword))
 			.withReference(kafka)
@@ -128,6 +129,20 @@ public final class AppHost {
 			.withReplicas(options.replicas("chats-worker"))
 			.waitFor(kafka)
 			.waitForCompletion(migration);
+
+		// The browser's single origin: the chat client's files, the API routes and the
+		// /ws
+		// relay. It balances over every chats-api replica, so it gets all their URLs. It
+		// waits for nothing: until a service is up, its routes answer 503 with
+		// Retry-After.
+		builder.addService("web", builder.jar("web"))
+			.withHttpEndpoint(options.port("web.port", 5000))
+			.withEnvironment("CHATAPP_WEB_USERSAPIURL", usersApi.endpoint("http").url())
+			.withEnvironment("CHATAPP_WEB_CHATSAPIURLS",
+					chatsApi.replicaEndpoints("http")
+						.stream()
+						.map(ProjectResource.Endpoint::url)
+						.collect(Collectors.joining(",")));
 
 		return builder.build();
 	}
@@ -151,6 +166,11 @@ public final class AppHost {
 		if (dashboard != null) {
 			summary.append(String.format("[apphost] Dashboard: %s%n", dashboard.browserUrl()));
 		}
+		app.resource("web")
+			.map(Resource::snapshot)
+			.filter((web) -> web.state() == ResourceState.HEALTHY && !web.endpoints().isEmpty())
+			.ifPresent((web) -> summary
+				.append(String.format("%n[apphost] Chat in your browser: %s%n%n", web.endpoints().get(0))));
 		System.out.print(summary);
 	}
 

@@ -666,6 +666,25 @@ public final class DistributedApplication implements AutoCloseable {
 				.orElseThrow(() -> new IllegalArgumentException(this.name + " has no endpoint " + endpointName));
 		}
 
+		/**
+		 * An endpoint of every replica, for a client that balances over them.
+		 * @param endpointName e.g. {@code http}
+		 * @return one endpoint per replica, the first replica's first
+		 */
+		public List<ProjectResource.Endpoint> replicaEndpoints(String endpointName) {
+			ProjectResource.Endpoint first = endpoint(endpointName);
+			List<ProjectResource.Endpoint> endpoints = new ArrayList<>();
+			for (int replica = 0; replica < this.replicas; replica++) {
+				endpoints.add(shifted(first, replica));
+			}
+			return endpoints;
+		}
+
+		private static ProjectResource.Endpoint shifted(ProjectResource.Endpoint endpoint, int replica) {
+			return new ProjectResource.Endpoint(endpoint.name(), endpoint.scheme(), endpoint.port() + 10 * replica,
+					endpoint.environmentVariable());
+		}
+
 		private Map<String, String> environment() {
 			return this.environment;
 		}
@@ -696,10 +715,9 @@ public final class DistributedApplication implements AutoCloseable {
 					.orElse(null);
 				this.instances = new ArrayList<>();
 				for (int replica = 0; replica < this.replicas; replica++) {
-					int offset = 10 * replica;
+					int index = replica;
 					List<ProjectResource.Endpoint> shifted = this.endpoints.stream()
-						.map((endpoint) -> new ProjectResource.Endpoint(endpoint.name(), endpoint.scheme(),
-								endpoint.port() + offset, endpoint.environmentVariable()))
+						.map((endpoint) -> shifted(endpoint, index))
 						.toList();
 					String instanceName = (replica == 0) ? this.name : this.name + "-" + (replica + 1);
 					ProjectResource instance = new ProjectResource(instanceName, this.name, this.jar, this.job, shifted,

@@ -213,7 +213,11 @@ public final class ProjectResource extends ChildProcessResource {
 		return command;
 	}
 
-	private Map<String, String> environment() {
+	/**
+	 * The variables the process starts with: its ports, its references' settings and its
+	 * telemetry identity.
+	 */
+	Map<String, String> environment() {
 		Map<String, String> env = new LinkedHashMap<>();
 		for (Endpoint endpoint : this.endpoints) {
 			env.put(endpoint.environmentVariable(), Integer.toString(endpoint.port()));

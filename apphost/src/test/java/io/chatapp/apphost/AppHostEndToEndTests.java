@@ -130,8 +130,8 @@ class AppHostEndToEndTests {
 				assertThat(item.get("startTime").asText()).isNotBlank();
 			}
 		}
-		assertThat(names).containsExactly("kafka", "postgres", "db-migration", "users-api", "chats-api",
-				"chats-worker");
+		assertThat(names).containsExactly("kafka", "postgres", "db-migration", "users-api", "chats-api", "chats-worker",
+				"web");
 	}
 
 	@Test
@@ -176,6 +176,31 @@ class AppHostEndToEndTests {
 
 	@Test
 	@Order(7)
+	void theBrowsersOriginReachesUsersApiAndChatsApi() throws Exception {
+		assumeTrue(state("web") == ResourceState.HEALTHY, "web is not running");
+		String suffix = UUID.randomUUID().toString().substring(0, 8);
+		String username = "carol" + suffix;
+		call("POST", web("/api/users"), null,
+				"{\"username\":\"" + username + "\",\"displayName\":\"Carol\",\"email\":\"" + username
+						+ "@example.com\",\"password\":\"correct horse battery\"}",
+				201);
+		String token = call("POST", web("/api/auth/token"), null,
+				"{\"username\":\"" + username + "\",\"password\":\"correct horse battery\"}", 200)
+			.get("accessToken")
+			.asText();
+		assertThat(call("GET", web("/api/users/me"), token, null, 200).get("username").asText()).isEqualTo(username);
+		call("GET", web("/api/users/me"), null, null, 401);
+		if (state("chats-api") == ResourceState.HEALTHY) {
+			JsonNode chat = call("POST", web("/api/chats"), token,
+					"{\"type\":\"group\",\"title\":\"web\",\"memberIds\":[]}", 201);
+			assertThat(
+					call("GET", web("/api/chats/" + chat.get("id").asText()), token, null, 200).get("title").asText())
+				.isEqualTo("web");
+		}
+	}
+
+	@Test
+	@Order(8)
 	void stoppingLeavesNoProcessAndNoBusyPort() {
 		this.app.stop();
 		this.dashboard.close();
@@ -183,8 +208,8 @@ class AppHostEndToEndTests {
 			.allSatisfy((pid) -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse());
 		assertThat(this.app.liveRecordedProcesses()).isEmpty();
 		for (String key : List.of("kafka.port", "kafka.controller-port", "postgres.port", "users-api.port",
-				"users-api.grpc-port", "chats-api.port", "chats-worker.port", "dashboard.port", "otlp.http-port",
-				"otlp.grpc-port")) {
+				"users-api.grpc-port", "chats-api.port", "chats-worker.port", "web.port", "dashboard.port",
+				"otlp.http-port", "otlp.grpc-port")) {
 			assertThat(Processes.isFree(Integer.parseInt(this.options.get(key)))).as(key + " is free").isTrue();
 		}
 	}
@@ -203,6 +228,10 @@ class AppHostEndToEndTests {
 
 	private String users(String path) {
 		return "http://127.0.0.1:" + this.options.get("users-api.port") + path;
+	}
+
+	private String web(String path) {
+		return "http://127.0.0.1:" + this.options.get("web.port") + path;
 	}
 
 	private String dashboard(String path) {

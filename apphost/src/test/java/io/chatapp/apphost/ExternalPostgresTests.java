@@ -47,7 +47,7 @@ class ExternalPostgresTests {
 		options.put("postgres.username", "postgres");
 		options.put("postgres.password", "postgres");
 		// Only what this test is about: the database and the migration.
-		for (String resource : new String[] { "kafka", "users-api", "chats-api", "chats-worker" }) {
+		for (String resource : new String[] { "kafka", "users-api", "chats-api", "chats-worker", "web" }) {
 			options.put(resource + ".enabled", "false");
 		}
 		this.app = AppHost.build(AppHostOptions.of(options));

@@ -22,7 +22,7 @@ class ResourceModelTests {
 		DistributedApplication app = AppHost.build(AppHostOptions.of(TestModels.options("model")));
 
 		assertThat(app.resources()).extracting(ResourceSnapshot::name)
-			.containsExactly("kafka", "postgres", "db-migration", "users-api", "chats-api", "chats-worker");
+			.containsExactly("kafka", "postgres", "db-migration", "users-api", "chats-api", "chats-worker", "web");
 		assertThat(app.resources())
 			.allSatisfy((resource) -> assertThat(resource.state()).isEqualTo(ResourceState.NOT_STARTED));
 	}
@@ -37,6 +37,23 @@ class ResourceModelTests {
 
 		assertThat(app.resource("chats-api").orElseThrow().endpoints()).containsExactly("http://127.0.0.1:25001");
 		assertThat(app.resource("chats-api-2").orElseThrow().endpoints()).containsExactly("http://127.0.0.1:25011");
+	}
+
+	@Test
+	void webBalancesOverEveryChatsApiReplicaAndKnowsUsersApi() {
+		Map<String, String> options = TestModels.options("web");
+		options.put("chats-api.port", "25001");
+		options.put("chats-api.replicas", "2");
+		options.put("users-api.port", "25002");
+		options.put("web.port", "25000");
+
+		DistributedApplication app = AppHost.build(AppHostOptions.of(options));
+
+		ProjectResource web = (ProjectResource) app.resource("web").orElseThrow();
+		assertThat(web.endpoints()).containsExactly("http://127.0.0.1:25000");
+		assertThat(web.environment()).containsEntry("SERVER_PORT", "25000")
+			.containsEntry("CHATAPP_WEB_USERSAPIURL", "http://127.0.0.1:25002")
+			.containsEntry("CHATAPP_WEB_CHATSAPIURLS", "http://127.0.0.1:25001,http://127.0.0.1:25011");
 	}
 
 	@Test

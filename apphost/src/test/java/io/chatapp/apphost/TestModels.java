@@ -31,8 +31,8 @@ final class TestModels {
 		// The dashboard's ports too: services export to otlp.http-port, and that
 		// must not be the developer's own dashboard.
 		for (String key : List.of("kafka.port", "kafka.controller-port", "postgres.port", "users-api.port",
-				"users-api.grpc-port", "chats-api.port", "chats-worker.port", "dashboard.port", "otlp.http-port",
-				"otlp.grpc-port")) {
+				"users-api.grpc-port", "chats-api.port", "chats-worker.port", "web.port", "dashboard.port",
+				"otlp.http-port", "otlp.grpc-port")) {
 			options.put(key, Integer.toString(freePort()));
 		}
 		// Extra settings from the build, e.g.
