@@ -12,8 +12,10 @@ import io.chatapp.migration.DatabaseMigrator;
 import io.chatapp.migration.MigrationProperties.ServiceSchema;
 import io.chatapp.testsupport.EmbeddedPostgresServer;
 
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
@@ -62,6 +64,7 @@ public final class ChatsTestSupport {
 		registerWithRelay(registry);
 		registry.add("chatapp.outbox.enabled", () -> "false");
 		registry.add("management.health.kafka.enabled", () -> "false");
+		registry.add("chatapp.chats.live.signals", () -> "false");
 	}
 
 	/**
@@ -73,6 +76,11 @@ public final class ChatsTestSupport {
 		registry.add("spring.datasource.url", server::jdbcUrl);
 		registry.add("spring.datasource.username", () -> "chats_app");
 		registry.add("spring.datasource.password", () -> "chats_app_test");
+	}
+
+	/** The WebSocket settings' defaults, as configuration binding gives them. */
+	public static ChatsProperties.Live liveDefaults() {
+		return Binder.get(new StandardEnvironment()).bindOrCreate("chatapp.chats.live", ChatsProperties.Live.class);
 	}
 
 	/** A token for the user, as users-api would issue it. */
