@@ -165,6 +165,7 @@ function renderOpenChat() {
   const chat = openChatId ? store.chats.get(openChatId) : null;
   ui.renderChatHeader(store, chat);
   $('composer').hidden = !chat;
+  $('no-chat').hidden = Boolean(chat);
   if (!chat) {
     $('message-list').replaceChildren();
     $('load-older').hidden = true;
@@ -563,7 +564,9 @@ $('composer-input').addEventListener('keydown', (event) => {
   }
 });
 $('composer-input').addEventListener('input', () => {
-  if (openChatId && $('composer-input').value.trim() && composer.mode !== 'edit') connection?.sendTyping(openChatId);
+  const chatId = openChatId;
+  const composing = () => openChatId === chatId && composer.mode !== 'edit' && $('composer-input').value.trim() !== '';
+  if (chatId && composing()) connection?.sendTyping(chatId, composing);
 });
 $('composer-context-cancel').addEventListener('click', () => setComposer('new'));
 

@@ -29,6 +29,7 @@ export class Connection {
     this.catchingUp = false;
     this.held = [];
     this.lastTyping = new Map();
+    this.typingTimers = new Map();
     this.onOnline = () => this.reconnectNow();
     this.onOffline = () => this.goOffline();
   }
@@ -45,15 +46,27 @@ export class Connection {
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
     clearTimeout(this.retryTimer);
+    this.typingTimers.forEach((timer) => clearTimeout(timer));
     this.dropSocket(1000);
   }
 
-  /** At most one typing frame per chat every 2 s: the server drops the rest anyway. */
-  sendTyping(chatId) {
-    const now = Date.now();
-    if (this.state !== 'connected' || now - (this.lastTyping.get(chatId) ?? 0) < TYPING_INTERVAL_MS) return;
-    this.lastTyping.set(chatId, now);
-    this.send({ type: 'typing', chatId });
+  /**
+   * At most one typing frame per chat every 2 s (the server drops the rest). Keystrokes
+   * inside the window leave one frame for its end, sent if `stillTyping()` then holds,
+   * so someone who keeps typing keeps showing as typing.
+   */
+  sendTyping(chatId, stillTyping = () => true) {
+    if (this.state !== 'connected') return;
+    const wait = (this.lastTyping.get(chatId) ?? 0) + TYPING_INTERVAL_MS - Date.now();
+    if (wait <= 0) {
+      this.lastTyping.set(chatId, Date.now());
+      this.send({ type: 'typing', chatId });
+    } else if (!this.typingTimers.has(chatId)) {
+      this.typingTimers.set(chatId, setTimeout(() => {
+        this.typingTimers.delete(chatId);
+        if (stillTyping()) this.sendTyping(chatId, stillTyping);
+      }, wait));
+    }
   }
 
   send(frame) {
