@@ -1,5 +1,6 @@
 package io.chatapp.chats;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -85,14 +86,19 @@ public final class ChatsTestSupport {
 
 	/** A token for the user, as users-api would issue it. */
 	public static String token(UUID userId) {
+		return token(userId, Duration.ofHours(1));
+	}
+
+	/** A token for the user that expires after the given time (negative: expired). */
+	public static String token(UUID userId, Duration ttl) {
 		NimbusJwtEncoder encoder = new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(KEY)));
 		Instant now = Instant.now();
 		JwtClaimsSet claims = JwtClaimsSet.builder()
 			.issuer("chatapp-users")
 			.audience(List.of("chatapp"))
 			.subject(userId.toString())
-			.issuedAt(now)
-			.expiresAt(now.plusSeconds(3600))
+			.issuedAt(now.minus(Duration.ofMinutes(5)))
+			.expiresAt(now.plus(ttl))
 			.build();
 		return encoder
 			.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).keyId("test").build(), claims))

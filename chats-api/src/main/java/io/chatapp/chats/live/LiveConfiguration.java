@@ -1,6 +1,7 @@
 package io.chatapp.chats.live;
 
 import io.chatapp.chats.ChatsProperties;
+import jakarta.websocket.server.ServerContainer;
 import org.apache.kafka.common.config.TopicConfig;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -11,7 +12,7 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
-import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.context.ServletContextAware;
 
 /**
  * The WebSocket endpoint {@code /ws} and its container limits.
@@ -35,18 +36,25 @@ class LiveConfiguration implements WebSocketConfigurer {
 		registry.addHandler(this.handler, "/ws").setAllowedOriginPatterns("*");
 	}
 
+	/**
+	 * Limits of the WebSocket container, applied once the server has created it (a mock
+	 * servlet environment has none).
+	 */
 	@Bean
-	static ServletServerContainerFactoryBean webSocketContainer(ChatsProperties properties) {
-		ChatsProperties.Live live = properties.live();
-		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-		// A larger frame closes the socket with 1009.
-		container.setMaxTextMessageBufferSize(live.maxFrameBytes());
-		container.setMaxBinaryMessageBufferSize(live.maxFrameBytes());
-		// Backstops to the sessions' own idle check and queue: a write that a client
-		// does not take within the idle timeout fails, and the socket closes.
-		container.setMaxSessionIdleTimeout(live.idleTimeout().plusSeconds(30).toMillis());
-		container.setAsyncSendTimeout(live.idleTimeout().toMillis());
-		return container;
+	ServletContextAware webSocketContainerLimits(ChatsProperties properties) {
+		return (servletContext) -> {
+			if (!(servletContext.getAttribute(ServerContainer.class.getName()) instanceof ServerContainer container)) {
+				return;
+			}
+			ChatsProperties.Live live = properties.live();
+			// A larger frame closes the socket with 1009.
+			container.setDefaultMaxTextMessageBufferSize(live.maxFrameBytes());
+			container.setDefaultMaxBinaryMessageBufferSize(live.maxFrameBytes());
+			// Backstops to the sessions' own idle check and queue: a write that a client
+			// does not take within the idle timeout fails, and the socket closes.
+			container.setDefaultMaxSessionIdleTimeout(live.idleTimeout().plusSeconds(30).toMillis());
+			container.setAsyncSendTimeout(live.idleTimeout().toMillis());
+		};
 	}
 
 	@Bean

@@ -39,6 +39,8 @@ final class LiveSession {
 
 	private final RemoteEndpoint.Async remote;
 
+	private final Executor writer;
+
 	private final Executor closer;
 
 	private final int maxFrames;
@@ -65,11 +67,13 @@ final class LiveSession {
 
 	private final InboundRate inbound;
 
-	LiveSession(WebSocketSession session, Executor closer, int maxFrames, int maxBytes, InboundRate inbound) {
+	LiveSession(WebSocketSession session, Executor writer, Executor closer, int maxFrames, int maxBytes,
+			InboundRate inbound) {
 		this.session = session;
 		Session nativeSession = ((NativeWebSocketSession) session).getNativeSession(Session.class);
 		nativeSession.getUserProperties().put(BLOCKING_SEND_TIMEOUT, 2000L);
 		this.remote = nativeSession.getAsyncRemote();
+		this.writer = writer;
 		this.closer = closer;
 		this.maxFrames = maxFrames;
 		this.maxBytes = maxBytes;
@@ -157,7 +161,9 @@ final class LiveSession {
 			}
 			this.sending = true;
 		}
-		drain();
+		// Never on the caller's thread: it may be the event feed's, and a write may wait
+		// briefly behind a control frame (a close, a pong).
+		this.writer.execute(this::drain);
 		return true;
 	}
 

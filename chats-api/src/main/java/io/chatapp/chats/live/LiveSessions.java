@@ -50,6 +50,10 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 
 	private final Map<UUID, Set<LiveSession>> byUser = new ConcurrentHashMap<>();
 
+	/** Starts writes; each write is asynchronous, so a few threads serve every socket. */
+	private final ExecutorService writer = Executors.newFixedThreadPool(2, LiveSessions::daemon);
+
+	/** Closes sockets; a close may wait for a stalled client up to the send timeout. */
 	private final ExecutorService closer = Executors.newFixedThreadPool(2, LiveSessions::daemon);
 
 	private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(LiveSessions::daemon);
@@ -72,7 +76,7 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 	}
 
 	LiveSession open(org.springframework.web.socket.WebSocketSession socket) {
-		LiveSession session = new LiveSession(socket, this.closer, this.properties.queueFrames(),
+		LiveSession session = new LiveSession(socket, this.writer, this.closer, this.properties.queueFrames(),
 				this.properties.queueBytes(),
 				new InboundRate(this.properties.framesPerSecond(), this.properties.frameBurst()));
 		this.all.add(session);
@@ -116,6 +120,12 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 		if (last) {
 			this.presence.disconnected(userId);
 		}
+	}
+
+	/** The user's sockets on this instance. */
+	int count(UUID userId) {
+		Set<LiveSession> sessions = this.byUser.get(userId);
+		return (sessions != null) ? sessions.size() : 0;
 	}
 
 	@Override
@@ -203,6 +213,7 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 		this.closer.shutdown();
 		try {
 			this.closer.awaitTermination(3, TimeUnit.SECONDS);
+			this.writer.shutdownNow();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

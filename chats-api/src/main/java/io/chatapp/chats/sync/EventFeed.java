@@ -277,10 +277,10 @@ public class EventFeed implements SmartLifecycle {
 				WHERE chat_id = ANY(:chats)
 				""").param("chats", chats.toArray(UUID[]::new)).query((rs) -> {
 			UUID chat = rs.getObject("chat_id", UUID.class);
-			long left = rs.getLong("left_event");
+			Long left = rs.getObject("left_event", Long.class);
 			byChat.computeIfAbsent(chat, (key) -> new ArrayList<>())
 				.add(new Membership(rs.getObject("user_id", UUID.class), rs.getLong("joined_event"),
-						rs.wasNull() ? Long.MAX_VALUE : left));
+						(left != null) ? left : Long.MAX_VALUE));
 		});
 		return byChat;
 	}
