@@ -54,7 +54,7 @@ public class LiveLatency {
 		long[] ackedAt = new long[messages];
 		long[] receivedAt = new long[messages];
 		CountDownLatch received = new CountDownLatch(messages);
-		Pattern marker = Pattern.compile("\"content\":\"latency-(\\d+)\"");
+		Pattern marker = Pattern.compile("\"content\":\\s*\"latency-(\\d+)\"");
 		CompletableFuture<Void> ready = new CompletableFuture<>();
 		WebSocket socket = HTTP.newWebSocketBuilder()
 			.buildAsync(URI.create(url.replaceFirst("^http", "ws") + "/ws"), new WebSocket.Listener() {
@@ -68,11 +68,11 @@ public class LiveLatency {
 						long now = System.nanoTime();
 						String frame = this.text.toString();
 						this.text.setLength(0);
-						if (frame.contains("\"type\":\"ready\"")) {
+						if (frame.contains("\"ready\"")) {
 							ready.complete(null);
 						}
 						Matcher matcher = marker.matcher(frame);
-						if (frame.contains("\"message.created\"") && matcher.find()) {
+						if (frame.contains("message.created") && matcher.find()) {
 							int index = Integer.parseInt(matcher.group(1));
 							if (receivedAt[index] == 0) {
 								receivedAt[index] = now;
