@@ -79,6 +79,10 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 		LiveSession session = new LiveSession(socket, this.writer, this.closer, this.properties.queueFrames(),
 				this.properties.queueBytes(),
 				new InboundRate(this.properties.framesPerSecond(), this.properties.frameBurst()));
+		if (this.all.size() >= this.properties.maxSockets()) {
+			session.closeLater(LiveCloseCodes.TRY_AGAIN_LATER.withReason("Too many sockets on this instance"));
+			return session;
+		}
 		this.all.add(session);
 		return session;
 	}
@@ -120,6 +124,11 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 		if (last) {
 			this.presence.disconnected(userId);
 		}
+	}
+
+	/** Sockets open on this instance, authenticated or not. */
+	int size() {
+		return this.all.size();
 	}
 
 	/** The user's sockets on this instance. */

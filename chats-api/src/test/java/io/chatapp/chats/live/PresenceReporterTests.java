@@ -71,8 +71,9 @@ class PresenceReporterTests {
 		ChatsProperties.Live defaults = ChatsTestSupport.liveDefaults();
 		ChatsProperties.Live live = new ChatsProperties.Live(defaults.authTimeout(), defaults.heartbeat(),
 				defaults.idleTimeout(), defaults.maxFrameBytes(), defaults.framesPerSecond(), defaults.frameBurst(),
-				defaults.queueFrames(), defaults.queueBytes(), defaults.feedInterval(), defaults.typingInterval(),
-				defaults.typingTtl(), Duration.ofMillis(500), Duration.ofMillis(300), Duration.ofSeconds(30), false);
+				defaults.queueFrames(), defaults.queueBytes(), defaults.maxSockets(), defaults.feedInterval(),
+				defaults.typingInterval(), defaults.typingTtl(), Duration.ofMillis(500), Duration.ofMillis(300),
+				Duration.ofSeconds(30), false);
 		ChatsProperties properties = new ChatsProperties(100, 100, Duration.ofSeconds(2), Duration.ofSeconds(1), 100,
 				100, 10, Duration.ofMillis(200), live);
 		this.reporter = new PresenceReporter(UsersServiceGrpc.newBlockingStub(this.channel), properties);
