@@ -3,6 +3,7 @@ package io.chatapp.chats.live;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,9 +95,13 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 	void authenticate(LiveSession session, UUID userId, Instant expiresAt) {
 		this.feed.atPosition((position) -> {
 			session.authenticated(userId, expiresAt, position);
-			session.offer(this.json.writeValueAsString(Map.of("type", "ready", "userId", userId, "syncToken",
-					new SyncToken(position).encode(), "heartbeatSeconds", this.properties.heartbeat().toSeconds(),
-					"idleTimeoutSeconds", this.properties.idleTimeout().toSeconds())), LiveSession.Kind.CONTROL);
+			Map<String, Object> ready = new LinkedHashMap<>();
+			ready.put("type", "ready");
+			ready.put("userId", userId);
+			ready.put("syncToken", new SyncToken(position).encode());
+			ready.put("heartbeatSeconds", this.properties.heartbeat().toSeconds());
+			ready.put("idleTimeoutSeconds", this.properties.idleTimeout().toSeconds());
+			session.offer(this.json.writeValueAsString(ready), LiveSession.Kind.CONTROL);
 			this.byUser.compute(userId, (key, sessions) -> {
 				Set<LiveSession> updated = (sessions != null) ? sessions : ConcurrentHashMap.newKeySet();
 				updated.add(session);
