@@ -19,9 +19,12 @@ import io.chatapp.chats.sync.EventFeed;
 import io.chatapp.chats.sync.EventFeed.LoggedEvent;
 import io.chatapp.chats.sync.EventFeed.Membership;
 import io.chatapp.chats.sync.SyncToken;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 
@@ -59,7 +62,8 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 
 	private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(LiveSessions::daemon);
 
-	LiveSessions(EventFeed feed, JsonMapper json, Clock clock, ChatsProperties properties, PresenceReporter presence) {
+	LiveSessions(EventFeed feed, JsonMapper json, Clock clock, ChatsProperties properties, PresenceReporter presence,
+			ObjectProvider<MeterRegistry> meters) {
 		this.feed = feed;
 		this.json = json;
 		this.clock = clock;
@@ -68,6 +72,25 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 		presence.watch(this.byUser::keySet);
 		feed.addListener(this);
 		this.sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+		meters.ifAvailable((registry) -> {
+			Gauge.builder("chatapp.live.sockets", this.all, Set::size)
+				.description("WebSocket connections open on this instance")
+				.register(registry);
+			Gauge.builder("chatapp.live.users", this.byUser, Map::size)
+				.description("Users with at least one authenticated socket on this instance")
+				.register(registry);
+			Gauge.builder("chatapp.live.queued", this, LiveSessions::queued)
+				.description("Frames waiting to be written, over all sockets")
+				.register(registry);
+		});
+	}
+
+	private double queued() {
+		long queued = 0;
+		for (LiveSession session : this.all) {
+			queued += session.queued();
+		}
+		return queued;
 	}
 
 	private static Thread daemon(Runnable runnable) {
