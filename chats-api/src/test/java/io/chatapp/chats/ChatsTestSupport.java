@@ -1,5 +1,6 @@
 package io.chatapp.chats;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -12,8 +13,10 @@ import io.chatapp.migration.DatabaseMigrator;
 import io.chatapp.migration.MigrationProperties.ServiceSchema;
 import io.chatapp.testsupport.EmbeddedPostgresServer;
 
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
@@ -62,6 +65,7 @@ public final class ChatsTestSupport {
 		registerWithRelay(registry);
 		registry.add("chatapp.outbox.enabled", () -> "false");
 		registry.add("management.health.kafka.enabled", () -> "false");
+		registry.add("chatapp.chats.live.signals", () -> "false");
 	}
 
 	/**
@@ -75,16 +79,26 @@ public final class ChatsTestSupport {
 		registry.add("spring.datasource.password", () -> "chats_app_test");
 	}
 
+	/** The WebSocket settings' defaults, as configuration binding gives them. */
+	public static ChatsProperties.Live liveDefaults() {
+		return Binder.get(new StandardEnvironment()).bindOrCreate("chatapp.chats.live", ChatsProperties.Live.class);
+	}
+
 	/** A token for the user, as users-api would issue it. */
 	public static String token(UUID userId) {
+		return token(userId, Duration.ofHours(1));
+	}
+
+	/** A token for the user that expires after the given time (negative: expired). */
+	public static String token(UUID userId, Duration ttl) {
 		NimbusJwtEncoder encoder = new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(KEY)));
 		Instant now = Instant.now();
 		JwtClaimsSet claims = JwtClaimsSet.builder()
 			.issuer("chatapp-users")
 			.audience(List.of("chatapp"))
 			.subject(userId.toString())
-			.issuedAt(now)
-			.expiresAt(now.plusSeconds(3600))
+			.issuedAt(now.minus(Duration.ofMinutes(5)))
+			.expiresAt(now.plus(ttl))
 			.build();
 		return encoder
 			.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).keyId("test").build(), claims))

@@ -19,8 +19,8 @@ class RateLimitsTests {
 
 	final MutableClock clock = new MutableClock();
 
-	final RateLimits limits = new RateLimits(new ChatsProperties(6, 2, Duration.ofSeconds(1), Duration.ofSeconds(1),
-			Duration.ofMillis(10), 10, 10, 10, Duration.ofMillis(200)), this.clock);
+	final RateLimits limits = new RateLimits(new ChatsProperties(6, 2, Duration.ofSeconds(1), Duration.ofSeconds(1), 10,
+			10, 10, Duration.ofMillis(200), ChatsTestSupport.liveDefaults()), this.clock);
 
 	@Test
 	void aBurstUpToTheLimitPassesThenA429SaysWhenToRetry() {

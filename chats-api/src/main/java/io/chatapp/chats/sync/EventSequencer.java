@@ -45,6 +45,8 @@ class EventSequencer implements SmartLifecycle {
 
 	private final ObjectProvider<OutboxRelay> relay;
 
+	private final ObjectProvider<EventFeed> feed;
+
 	private final Duration interval;
 
 	private final Semaphore wakeUps = new Semaphore(0);
@@ -54,10 +56,11 @@ class EventSequencer implements SmartLifecycle {
 	private volatile Thread worker;
 
 	EventSequencer(JdbcClient jdbc, TransactionTemplate transactions, ObjectProvider<OutboxRelay> relay,
-			ChatsProperties properties) {
+			ObjectProvider<EventFeed> feed, ChatsProperties properties) {
 		this.jdbc = jdbc;
 		this.transactions = transactions;
 		this.relay = relay;
+		this.feed = feed;
 		this.interval = properties.sequencerInterval();
 	}
 
@@ -78,7 +81,7 @@ class EventSequencer implements SmartLifecycle {
 				.query()
 				.singleRow();
 			// A new statement, so a new snapshot: it sees every earlier round.
-			return this.jdbc.sql("""
+			int numbered = this.jdbc.sql("""
 					WITH head AS (SELECT coalesce(max(log_pos), 0) AS pos FROM outbox),
 					     pending AS (
 					       SELECT id, row_number() OVER (ORDER BY id) AS n
@@ -88,6 +91,11 @@ class EventSequencer implements SmartLifecycle {
 					FROM head, pending
 					WHERE o.id = pending.id
 					""").param("batch", BATCH).update();
+			if (numbered > 0) {
+				// Delivered on commit to every instance's event feed.
+				this.jdbc.sql("SELECT pg_notify(:channel, '')").param("channel", EventFeed.CHANNEL).query().singleRow();
+			}
+			return numbered;
 		});
 		return (count != null) ? count : 0;
 	}
@@ -144,6 +152,7 @@ class EventSequencer implements SmartLifecycle {
 				do {
 					count = sequence();
 					if (count > 0) {
+						this.feed.ifAvailable(EventFeed::wakeUp);
 						this.relay.ifAvailable(OutboxRelay::wakeUp);
 					}
 				}

@@ -33,8 +33,11 @@ class SyncController {
 
 	private final Semaphore waiters;
 
-	SyncController(EventLog events, ChatsProperties properties) {
+	private final EventFeed feed;
+
+	SyncController(EventLog events, EventFeed feed, ChatsProperties properties) {
 		this.events = events;
+		this.feed = feed;
 		this.properties = properties;
 		this.waiters = new Semaphore(properties.syncMaxWaiters());
 	}
@@ -60,8 +63,13 @@ class SyncController {
 		}
 		try {
 			long deadline = System.nanoTime() + Duration.ofMillis(wait).toNanos();
-			while (batch.events().isEmpty() && System.nanoTime() < deadline) {
-				Thread.sleep(this.properties.syncPollInterval().toMillis());
+			while (batch.events().isEmpty()) {
+				// Woken as soon as this instance's feed has read past the position, which
+				// it does right after any instance numbered new events.
+				long left = deadline - System.nanoTime();
+				if (left <= 0 || !this.feed.awaitPast(batch.next().position(), Duration.ofNanos(left))) {
+					break;
+				}
 				batch = this.events.read(userId, batch.next(), this.properties.syncBatchSize());
 			}
 			return new SyncResponse(batch.events(), batch.next().encode());

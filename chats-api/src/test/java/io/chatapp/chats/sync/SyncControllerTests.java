@@ -36,6 +36,9 @@ class SyncControllerTests {
 	EventLog events;
 
 	@MockitoBean
+	EventFeed feed;
+
+	@MockitoBean
 	JwtDecoder jwtDecoder;
 
 	@Test

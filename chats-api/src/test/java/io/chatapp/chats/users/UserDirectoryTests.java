@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.chatapp.chats.ChatsProperties;
+import io.chatapp.chats.ChatsTestSupport;
 import io.chatapp.servicedefaults.web.ProblemException;
 import io.chatapp.users.v1.BatchGetUsersRequest;
 import io.chatapp.users.v1.BatchGetUsersResponse;
@@ -137,8 +138,8 @@ class UserDirectoryTests {
 
 	private UserDirectory directory(int port) {
 		this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-		ChatsProperties properties = new ChatsProperties(100, 100, Duration.ofMillis(200), Duration.ofSeconds(1),
-				Duration.ofMillis(10), 100, 100, 10, Duration.ofMillis(200));
+		ChatsProperties properties = new ChatsProperties(100, 100, Duration.ofMillis(200), Duration.ofSeconds(1), 100,
+				100, 10, Duration.ofMillis(200), ChatsTestSupport.liveDefaults());
 		RetryRegistry retries = RetryRegistry.of(RetryConfig.custom().maxAttempts(1).build());
 		retries.addConfiguration("idempotent",
 				RetryConfig.custom()

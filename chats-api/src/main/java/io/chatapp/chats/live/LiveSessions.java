@@ -1,0 +1,223 @@
+package io.chatapp.chats.live;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.chatapp.chats.ChatsProperties;
+import io.chatapp.chats.sync.EventFeed;
+import io.chatapp.chats.sync.EventFeed.LoggedEvent;
+import io.chatapp.chats.sync.EventFeed.Membership;
+import io.chatapp.chats.sync.SyncToken;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * The sockets open on this instance, by user, and the delivery of the event log to them.
+ *
+ * <p>
+ * A socket is registered at the feed's current position, while no batch is being handed
+ * over, and its {@code ready} frame is queued before anything else: it then gets every
+ * event after that position that its user may see (the membership intervals of
+ * {@code /api/sync}), in log order, each frame with the token after it.
+ */
+@Component
+class LiveSessions implements EventFeed.Listener, DisposableBean {
+
+	private final EventFeed feed;
+
+	private final JsonMapper json;
+
+	private final Clock clock;
+
+	private final ChatsProperties.Live properties;
+
+	private final PresenceReporter presence;
+
+	private final Set<LiveSession> all = ConcurrentHashMap.newKeySet();
+
+	private final Map<UUID, Set<LiveSession>> byUser = new ConcurrentHashMap<>();
+
+	/** Starts writes; each write is asynchronous, so a few threads serve every socket. */
+	private final ExecutorService writer = Executors.newFixedThreadPool(2, LiveSessions::daemon);
+
+	/** Closes sockets; a close may wait for a stalled client up to the send timeout. */
+	private final ExecutorService closer = Executors.newFixedThreadPool(2, LiveSessions::daemon);
+
+	private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(LiveSessions::daemon);
+
+	LiveSessions(EventFeed feed, JsonMapper json, Clock clock, ChatsProperties properties, PresenceReporter presence) {
+		this.feed = feed;
+		this.json = json;
+		this.clock = clock;
+		this.properties = properties.live();
+		this.presence = presence;
+		presence.watch(this.byUser::keySet);
+		feed.addListener(this);
+		this.sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+	}
+
+	private static Thread daemon(Runnable runnable) {
+		Thread thread = new Thread(runnable, "live-sessions");
+		thread.setDaemon(true);
+		return thread;
+	}
+
+	LiveSession open(org.springframework.web.socket.WebSocketSession socket) {
+		LiveSession session = new LiveSession(socket, this.writer, this.closer, this.properties.queueFrames(),
+				this.properties.queueBytes(),
+				new InboundRate(this.properties.framesPerSecond(), this.properties.frameBurst()));
+		this.all.add(session);
+		return session;
+	}
+
+	/**
+	 * Makes the socket the user's: {@code ready}, then the events after the feed's
+	 * current position.
+	 */
+	void authenticate(LiveSession session, UUID userId, Instant expiresAt) {
+		this.feed.atPosition((position) -> {
+			session.authenticated(userId, expiresAt, position);
+			session.offer(this.json.writeValueAsString(Map.of("type", "ready", "userId", userId, "syncToken",
+					new SyncToken(position).encode(), "heartbeatSeconds", this.properties.heartbeat().toSeconds(),
+					"idleTimeoutSeconds", this.properties.idleTimeout().toSeconds())), LiveSession.Kind.CONTROL);
+			this.byUser.compute(userId, (key, sessions) -> {
+				Set<LiveSession> updated = (sessions != null) ? sessions : ConcurrentHashMap.newKeySet();
+				updated.add(session);
+				return updated;
+			});
+			return null;
+		});
+		this.presence.connected(userId);
+		if (!session.isOpen()) {
+			// Closed while authenticating: make sure it is not left behind.
+			closed(session);
+		}
+	}
+
+	void closed(LiveSession session) {
+		this.all.remove(session);
+		UUID userId = session.userId();
+		if (userId == null) {
+			return;
+		}
+		boolean last = this.byUser.computeIfPresent(userId, (key, sessions) -> {
+			sessions.remove(session);
+			return sessions.isEmpty() ? null : sessions;
+		}) == null;
+		if (last) {
+			this.presence.disconnected(userId);
+		}
+	}
+
+	/** The user's sockets on this instance. */
+	int count(UUID userId) {
+		Set<LiveSession> sessions = this.byUser.get(userId);
+		return (sessions != null) ? sessions.size() : 0;
+	}
+
+	@Override
+	public void onEvents(List<LoggedEvent> events, Map<UUID, List<Membership>> memberships) {
+		if (this.byUser.isEmpty()) {
+			return;
+		}
+		for (LoggedEvent event : events) {
+			String frame = null;
+			for (Membership membership : memberships.getOrDefault(event.chatId(), List.of())) {
+				if (!membership.covers(event)) {
+					continue;
+				}
+				Set<LiveSession> sessions = this.byUser.get(membership.userId());
+				if (sessions == null) {
+					continue;
+				}
+				for (LiveSession session : sessions) {
+					if (session.follows(event.position())) {
+						if (frame == null) {
+							frame = "{\"type\":\"event\",\"event\":" + event.payload() + ",\"syncToken\":\""
+									+ event.syncToken() + "\"}";
+						}
+						session.offer(frame, LiveSession.Kind.EVENT);
+					}
+				}
+			}
+		}
+	}
+
+	/**
+	 * Sends a signal ({@code typing}, {@code presence.updated}) to the sockets of some
+	 * users.
+	 * @param users the recipients (those without a socket here are skipped)
+	 * @param except a user who does not get it, or {@code null}
+	 * @param event the signal's event
+	 */
+	void signal(Collection<UUID> users, UUID except, Map<String, Object> event) {
+		String frame = null;
+		for (UUID user : users) {
+			if (user.equals(except)) {
+				continue;
+			}
+			Set<LiveSession> sessions = this.byUser.get(user);
+			if (sessions == null) {
+				continue;
+			}
+			if (frame == null) {
+				frame = this.json.writeValueAsString(Map.of("type", "event", "event", event));
+			}
+			for (LiveSession session : sessions) {
+				session.offer(frame, LiveSession.Kind.SIGNAL);
+			}
+		}
+	}
+
+	/**
+	 * Closes sockets that never authenticated, whose token expired, or that went silent.
+	 */
+	void sweep() {
+		long now = System.nanoTime();
+		Instant wallClock = this.clock.instant();
+		for (LiveSession session : this.all) {
+			if (!session.authenticated()) {
+				if (now - session.openedNanos() > this.properties.authTimeout().toNanos()) {
+					session.closeLater(LiveCloseCodes.UNAUTHORIZED.withReason("No auth frame in time"));
+				}
+			}
+			else if (session.expiresAt() != null && !wallClock.isBefore(session.expiresAt())) {
+				session.closeLater(LiveCloseCodes.UNAUTHORIZED.withReason("Token expired"));
+			}
+			else if (now - session.lastReceivedNanos() > this.properties.idleTimeout().toNanos()) {
+				session.closeLater(LiveCloseCodes.IDLE);
+			}
+		}
+	}
+
+	/** Tells every client this instance is going away, so they reconnect elsewhere. */
+	@Override
+	public void destroy() {
+		this.sweeper.shutdownNow();
+		for (LiveSession session : this.all) {
+			session.closeLater(CloseStatus.GOING_AWAY);
+		}
+		this.closer.shutdown();
+		try {
+			this.closer.awaitTermination(3, TimeUnit.SECONDS);
+			this.writer.shutdownNow();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
