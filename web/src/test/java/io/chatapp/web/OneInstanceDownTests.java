@@ -37,7 +37,7 @@ class OneInstanceDownTests {
 	@DynamicPropertySource
 	static void upstreams(DynamicPropertyRegistry registry) throws IOException {
 		String instances = "http://127.0.0.1:" + closedPort() + "," + StubChatsSocket.url(chatsApi);
-		registry.add("chatapp.web.chats-api-urls", () -> instances);
+		registry.add("chatapp.gateway.chats-api-urls", () -> instances);
 	}
 
 	@AfterAll
