@@ -137,8 +137,8 @@ public final class AppHost {
 		// Retry-After.
 		builder.addService("web", builder.jar("web"))
 			.withHttpEndpoint(options.port("web.port", 5000))
-			.withEnvironment("CHATAPP_WEB_USERSAPIURL", usersApi.endpoint("http").url())
-			.withEnvironment("CHATAPP_WEB_CHATSAPIURLS",
+			.withEnvironment("CHATAPP_GATEWAY_USERSAPIURL", usersApi.endpoint("http").url())
+			.withEnvironment("CHATAPP_GATEWAY_CHATSAPIURLS",
 					chatsApi.replicaEndpoints("http")
 						.stream()
 						.map(ProjectResource.Endpoint::url)

@@ -52,8 +52,8 @@ class ResourceModelTests {
 		ProjectResource web = (ProjectResource) app.resource("web").orElseThrow();
 		assertThat(web.endpoints()).containsExactly("http://127.0.0.1:25000");
 		assertThat(web.environment()).containsEntry("SERVER_PORT", "25000")
-			.containsEntry("CHATAPP_WEB_USERSAPIURL", "http://127.0.0.1:25002")
-			.containsEntry("CHATAPP_WEB_CHATSAPIURLS", "http://127.0.0.1:25001,http://127.0.0.1:25011");
+			.containsEntry("CHATAPP_GATEWAY_USERSAPIURL", "http://127.0.0.1:25002")
+			.containsEntry("CHATAPP_GATEWAY_CHATSAPIURLS", "http://127.0.0.1:25001,http://127.0.0.1:25011");
 	}
 
 	@Test

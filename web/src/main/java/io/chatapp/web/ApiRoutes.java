@@ -20,6 +20,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.servlet.function.HandlerFilterFunction;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
@@ -44,18 +45,45 @@ class ApiRoutes {
 	@Bean
 	RouterFunction<ServerResponse> usersApiRoutes(WebProperties properties) {
 		return route("users-api").route(path("/api/users/**", "/api/auth/**"), http())
+			.filter(upstreamFailures("users-api", 1, properties))
 			.before(uri(properties.usersApiUrl()))
-			.onError(Exception.class, (ex, request) -> upstreamFailed("users-api", ex, request, properties))
 			.build();
 	}
 
 	@Bean
 	RouterFunction<ServerResponse> chatsApiRoutes(WebProperties properties) {
+		// Outermost first: a connection refused by one instance is retried, with the load
+		// balancer's next choice, before it becomes a 503.
+		int instances = Math.min(3, Math.max(1, properties.chatsApiUrls().size()));
 		return route("chats-api")
 			.route(path("/api/chats/**", "/api/sync", "/api/messages/**", "/api/notifications/**"), http())
+			.filter(upstreamFailures("chats-api", instances, properties))
 			.filter(lb(ChatsApiInstances.SERVICE_ID))
-			.onError(Exception.class, (ex, request) -> upstreamFailed("chats-api", ex, request, properties))
 			.build();
+	}
+
+	/**
+	 * Tries a request up to {@code attempts} times while the upstream cannot be connected
+	 * to (the request has not left then, so this is safe for any method), and turns a
+	 * failure of the proxy itself into a problem.
+	 */
+	private static HandlerFilterFunction<ServerResponse, ServerResponse> upstreamFailures(String upstream, int attempts,
+			WebProperties properties) {
+		return (request, next) -> {
+			for (int attempt = 1;; attempt++) {
+				try {
+					return next.handle(request);
+				}
+				catch (Exception ex) {
+					if (attempt < attempts && connectFailed(ex)) {
+						log.debug("{} {}: {} attempt {} failed to connect, trying the next instance", request.method(),
+								request.path(), upstream, attempt);
+						continue;
+					}
+					return upstreamFailed(upstream, ex, request, properties);
+				}
+			}
+		};
 	}
 
 	/**
@@ -115,8 +143,12 @@ class ApiRoutes {
 			// The load balancer has no instance.
 			return true;
 		}
-		return causedBy(ex, ConnectException.class) || causedBy(ex, HttpConnectTimeoutException.class)
-				|| causedBy(ex, UnknownHostException.class) || causedBy(ex, UnresolvedAddressException.class);
+		return connectFailed(ex) || causedBy(ex, UnknownHostException.class)
+				|| causedBy(ex, UnresolvedAddressException.class);
+	}
+
+	private static boolean connectFailed(Throwable ex) {
+		return causedBy(ex, ConnectException.class) || causedBy(ex, HttpConnectTimeoutException.class);
 	}
 
 	private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {

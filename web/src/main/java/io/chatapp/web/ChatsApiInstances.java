@@ -14,8 +14,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The chats-api instances Spring Cloud LoadBalancer balances over: the static list the
- * AppHost passes in {@code chatapp.web.chats-api-urls} (one URL per replica). A discovery
- * service (Kubernetes, Consul) would replace this class and nothing else.
+ * AppHost passes in {@code chatapp.gateway.chats-api-urls} (one URL per replica). A
+ * discovery service (Kubernetes, Consul) would replace this class and nothing else.
  */
 @Configuration(proxyBeanMethods = false)
 @LoadBalancerClient(name = ChatsApiInstances.SERVICE_ID, configuration = ChatsApiInstances.Supplier.class)

@@ -14,7 +14,7 @@ import org.springframework.util.unit.DataSize;
  * @param usersApiUrl where users-api answers HTTP
  * @param chatsApiUrls every chats-api instance; requests and sockets are balanced over
  * them round-robin (environment:
- * {@code CHATAPP_WEB_CHATSAPIURLS=http://a:5001,http://b:5011})
+ * {@code CHATAPP_GATEWAY_CHATSAPIURLS=http://a:5001,http://b:5011})
  * @param connectTimeout longest wait for a connection to an upstream
  * @param responseTimeout longest wait for an upstream's response to begin; above the
  * longest {@code /api/sync} long-poll (60 s), so a long-poll never times out here
@@ -30,7 +30,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxServerFrameSize largest WebSocket message relayed from chats-api (larger:
  * closed with 1009)
  */
-@ConfigurationProperties("chatapp.web")
+@ConfigurationProperties("chatapp.gateway")
 public record WebProperties(@DefaultValue("http://127.0.0.1:5002") URI usersApiUrl,
 		@DefaultValue("http://127.0.0.1:5001") List<URI> chatsApiUrls, @DefaultValue("2s") Duration connectTimeout,
 		@DefaultValue("90s") Duration responseTimeout, @DefaultValue("2s") Duration retryAfter,

@@ -160,7 +160,7 @@ final class WebSocketRelay extends AbstractWebSocketHandler implements Disposabl
 
 	@Override
 	public void destroy() {
-		List.copyOf(this.upstreams.values()).forEach(Upstream::lost);
+		List.copyOf(this.upstreams.values()).forEach(Upstream::shutdown);
 	}
 
 	private static URI socketUri(ServiceInstance instance) {
@@ -317,6 +317,16 @@ final class WebSocketRelay extends AbstractWebSocketHandler implements Disposabl
 				});
 			// Our side is closed; chats-api's answering close is read (and dropped).
 			webSocket.request(Long.MAX_VALUE);
+		}
+
+		/** This process stops: both sides are told it is going away (1001). */
+		void shutdown() {
+			WebSocket webSocket = this.socket;
+			if (!this.closed && webSocket != null) {
+				this.closed = true;
+				webSocket.sendClose(CloseStatus.GOING_AWAY.getCode(), "web stopping");
+			}
+			closeBrowser(CloseStatus.GOING_AWAY.withReason("web stopping"));
 		}
 
 		/**

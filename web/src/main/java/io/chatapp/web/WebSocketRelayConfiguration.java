@@ -16,8 +16,9 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 
 /**
  * {@code /ws}: the WebSocket relay to chats-api. Only pages of this origin (or of
- * {@code chatapp.web.allowed-origins}) may open it; a handshake without {@code Origin}
- * comes from a non-browser client and is allowed, as chats-api itself would.
+ * {@code chatapp.gateway.allowed-origins}) may open it; a handshake without
+ * {@code Origin} comes from a non-browser client and is allowed, as chats-api itself
+ * would.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket

@@ -40,8 +40,8 @@ class GatewayTests {
 
 	@DynamicPropertySource
 	static void upstreams(DynamicPropertyRegistry registry) {
-		registry.add("chatapp.web.users-api-url", usersApi::url);
-		registry.add("chatapp.web.chats-api-urls", () -> chatsApi1.url() + "," + chatsApi2.url());
+		registry.add("chatapp.gateway.users-api-url", usersApi::url);
+		registry.add("chatapp.gateway.chats-api-urls", () -> chatsApi1.url() + "," + chatsApi2.url());
 	}
 
 	@AfterAll

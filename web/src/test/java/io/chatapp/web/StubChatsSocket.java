@@ -1,13 +1,14 @@
 package io.chatapp.web;
 
 import java.io.IOException;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.MediaType;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -15,6 +16,10 @@ import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
+import org.springframework.web.servlet.function.RequestPredicates;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * A stand-in for chats-api's {@code /ws}: a real WebSocket server in an application
@@ -29,6 +34,7 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * {@code X-Forwarded-For}</li>
  * <li>anything else is echoed as {@code echo:<text>}</li>
  * </ul>
+ * Any HTTP request under {@code /api/} is answered 200 with the length of its body.
  */
 @EnableAutoConfiguration
 @EnableWebSocket
@@ -38,14 +44,23 @@ class StubChatsSocket implements WebSocketConfigurer {
 	static final BlockingQueue<CloseStatus> closes = new LinkedBlockingQueue<>();
 
 	static ConfigurableApplicationContext start() {
-		return new SpringApplicationBuilder(StubChatsSocket.class)
-			.properties(Map.of("server.port", "0", "spring.application.name", "stub-chats-api",
-					"spring.main.banner-mode", "off"))
-			.run();
+		// Arguments, not default properties: those would lose to application.yml's port.
+		return new SpringApplicationBuilder(StubChatsSocket.class).run("--server.port=0",
+				"--spring.application.name=stub-chats-api", "--spring.main.banner-mode=off");
 	}
 
 	static String url(ConfigurableApplicationContext context) {
 		return "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> stubApi() {
+		return RouterFunctions.route(RequestPredicates.path("/api/**"), (request) -> {
+			int length = request.servletRequest().getInputStream().readAllBytes().length;
+			return ServerResponse.ok()
+				.contentType(MediaType.APPLICATION_JSON)
+				.body("{\"upstream\":\"stub\",\"bodyLength\":" + length + "}");
+		});
 	}
 
 	@Override

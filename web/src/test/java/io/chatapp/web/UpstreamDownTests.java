@@ -35,8 +35,8 @@ class UpstreamDownTests {
 	static void upstreams(DynamicPropertyRegistry registry) throws IOException {
 		String usersApi = "http://127.0.0.1:" + closedPort();
 		String chatsApi = "http://127.0.0.1:" + closedPort() + ",http://127.0.0.1:" + closedPort();
-		registry.add("chatapp.web.users-api-url", () -> usersApi);
-		registry.add("chatapp.web.chats-api-urls", () -> chatsApi);
+		registry.add("chatapp.gateway.users-api-url", () -> usersApi);
+		registry.add("chatapp.gateway.chats-api-urls", () -> chatsApi);
 	}
 
 	@ParameterizedTest

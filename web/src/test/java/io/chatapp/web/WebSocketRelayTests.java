@@ -43,7 +43,7 @@ class WebSocketRelayTests {
 
 	@DynamicPropertySource
 	static void upstreams(DynamicPropertyRegistry registry) {
-		registry.add("chatapp.web.chats-api-urls", () -> StubChatsSocket.url(chatsApi));
+		registry.add("chatapp.gateway.chats-api-urls", () -> StubChatsSocket.url(chatsApi));
 	}
 
 	@AfterAll
