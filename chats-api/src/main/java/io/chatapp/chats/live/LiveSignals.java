@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import io.chatapp.chats.ChatsProperties;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -171,14 +172,24 @@ class LiveSignals implements SmartLifecycle {
 
 	private void read() {
 		Consumer<String, String> kafka = this.consumer;
+		List<String> waiting = new ArrayList<>(List.of(TYPING_TOPIC, USER_TOPIC));
+		List<TopicPartition> assigned = new ArrayList<>();
+		long nextLookup = 0;
 		try {
 			while (this.running) {
 				try {
-					assign(kafka);
-					while (this.running) {
-						for (ConsumerRecord<String, String> record : kafka.poll(Duration.ofSeconds(1))) {
-							handle(record);
-						}
+					if (!waiting.isEmpty() && System.nanoTime() >= nextLookup) {
+						// Each topic from the moment it exists (user.events is created by
+						// users-api), from its end.
+						assign(kafka, waiting, assigned);
+						nextLookup = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+					}
+					if (assigned.isEmpty()) {
+						Thread.sleep(500);
+						continue;
+					}
+					for (ConsumerRecord<String, String> record : kafka.poll(Duration.ofMillis(500))) {
+						handle(record);
 					}
 				}
 				catch (WakeupException | InterruptException ex) {
@@ -188,6 +199,10 @@ class LiveSignals implements SmartLifecycle {
 					// Signals are lost without harm; start again from the end.
 					log.warn("Reading live signals failed; starting again: {}", ex.toString());
 					Thread.sleep(1000);
+					waiting.clear();
+					waiting.addAll(List.of(TYPING_TOPIC, USER_TOPIC));
+					assigned.clear();
+					kafka.unsubscribe();
 				}
 			}
 		}
@@ -199,40 +214,30 @@ class LiveSignals implements SmartLifecycle {
 		}
 	}
 
-	/**
-	 * Every partition of both topics, from their end; waits for topics another service
-	 * creates ({@code user.events}).
-	 */
-	private void assign(Consumer<String, String> kafka) {
-		List<TopicPartition> partitions = new ArrayList<>();
-		for (String topic : List.of(TYPING_TOPIC, USER_TOPIC)) {
-			List<PartitionInfo> infos = List.of();
-			while (this.running && infos.isEmpty()) {
-				try {
-					infos = kafka.partitionsFor(topic, Duration.ofSeconds(5));
-				}
-				catch (org.apache.kafka.common.errors.TimeoutException ex) {
-					infos = List.of();
-				}
-				if (infos == null) {
-					infos = List.of();
-				}
-				if (infos.isEmpty()) {
-					try {
-						Thread.sleep(1000);
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-						return;
-					}
-				}
+	private void assign(Consumer<String, String> kafka, List<String> waiting, List<TopicPartition> assigned) {
+		List<TopicPartition> added = new ArrayList<>();
+		for (String topic : List.copyOf(waiting)) {
+			List<PartitionInfo> infos;
+			try {
+				infos = kafka.partitionsFor(topic, Duration.ofSeconds(2));
 			}
-			infos.forEach((info) -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+			catch (org.apache.kafka.common.errors.TimeoutException ex) {
+				continue;
+			}
+			if (infos == null || infos.isEmpty()) {
+				continue;
+			}
+			infos.forEach((info) -> added.add(new TopicPartition(info.topic(), info.partition())));
+			waiting.remove(topic);
 		}
-		kafka.assign(partitions);
-		kafka.seekToEnd(partitions);
+		if (added.isEmpty()) {
+			return;
+		}
+		assigned.addAll(added);
+		kafka.assign(assigned);
+		kafka.seekToEnd(added);
 		// seekToEnd is lazy: resolve it now, so nothing sent from here on is skipped.
-		partitions.forEach(kafka::position);
+		added.forEach(kafka::position);
 	}
 
 	private void handle(ConsumerRecord<String, String> record) {
