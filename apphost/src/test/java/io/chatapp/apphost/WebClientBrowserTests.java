@@ -32,6 +32,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
+import org.openqa.selenium.support.pagefactory.ByChained;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -268,6 +269,80 @@ class WebClientBrowserTests {
 		eventually().untilAsserted(() -> assertThat(presenceOfChatPartner(a)).isEqualTo("online"));
 		// Bob's own view refreshed Alice's presence on reconnecting.
 		assertThat(presenceOfChatPartner(b)).isEqualTo("online");
+	}
+
+	@Test
+	@Order(7)
+	void repliesReactionsEditsAndDeletesShowOnBothSides() throws IOException {
+		Browser a = this.aliceBrowser;
+		Browser b = this.bobBrowser;
+		By welcome = messageWith("Welcome back");
+		b.click(new ByChained(welcome, By.cssSelector("[data-testid=reply]")));
+		b.send("Thanks");
+		By thanks = messageWith("Thanks");
+		eventually()
+			.untilAsserted(() -> assertThat(a.text(new ByChained(thanks, By.cssSelector("[data-testid=quote]"))))
+				.isEqualTo("Reply to " + this.alice.displayName + ": Welcome back"));
+
+		a.click(new ByChained(thanks, By.cssSelector("[data-testid=react]")));
+		a.click(new ByChained(thanks, By.cssSelector("button[aria-label='React with 👍']")));
+		eventually()
+			.untilAsserted(() -> assertThat(b.texts(new ByChained(thanks, By.cssSelector("[data-testid=reaction]"))))
+				.containsExactly("👍 1"));
+
+		b.click(new ByChained(thanks, By.cssSelector("[data-testid=edit]")));
+		WebElement input = b.find(By.id("composer-input"));
+		assertThat(input.getAttribute("value")).isEqualTo("Thanks");
+		input.sendKeys(" a lot", Keys.ENTER);
+		By edited = messageWith("Thanks a lot");
+		eventually()
+			.untilAsserted(() -> assertThat(a.text(new ByChained(edited, By.cssSelector("[data-testid=edited]"))))
+				.isEqualTo("(edited)"));
+		screenshots("9-reply-reaction-edit");
+
+		b.click(new ByChained(edited, By.cssSelector("[data-testid=delete]")));
+		b.driver.switchTo().alert().accept();
+		eventually()
+			.untilAsserted(() -> assertThat(a.sentMessages()).endsWith("Welcome back", "This message was deleted."));
+		assertThat(a.sentMessages()).hasSize(8);
+	}
+
+	@Test
+	@Order(8)
+	void afterAReloadOlderMessagesLoadWhenScrollingUp() throws Exception {
+		Browser a = this.aliceBrowser;
+		Browser b = this.bobBrowser;
+		// Enough history for two pages, sent through the API as another client would.
+		String token = (String) a.driver.executeScript("return sessionStorage.getItem('chatapp.token')");
+		String chatId = a.find(By.cssSelector("[data-testid=chat-item]")).getAttribute("data-chat-id");
+		HttpClient http = HttpClient.newHttpClient();
+		for (int i = 1; i <= 60; i++) {
+			HttpRequest request = HttpRequest.newBuilder(URI.create(this.url + "/api/chats/" + chatId + "/messages"))
+				.header("Authorization", "Bearer " + token)
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"History " + i + "\"}"))
+				.build();
+			assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(201);
+		}
+		eventually().untilAsserted(() -> assertThat(b.sentMessages()).endsWith("History 59", "History 60"));
+
+		// The session survives a reload; the chat opens on its newest page.
+		b.driver.navigate().refresh();
+		b.click(By.cssSelector("[data-testid=chat-item]"));
+		eventually().untilAsserted(() -> assertThat(b.sentMessages()).hasSize(50).endsWith("History 60"));
+		// Scrolled to the top, the older page loads above.
+		eventually().untilAsserted(() -> {
+			b.driver.executeScript("document.getElementById('messages').scrollTop = 0");
+			assertThat(b.sentMessages()).hasSize(68).doesNotHaveDuplicates();
+		});
+		assertThat(b.sentMessages().get(0)).startsWith("Hello @" + this.bob.username);
+		assertThat(b.find(By.id("load-older")).isDisplayed()).isFalse();
+		screenshots("10-history");
+	}
+
+	private static By messageWith(String content) {
+		return By.xpath("//li[@data-testid='message' and @data-seq][.//*[@data-testid='message-content' and .='"
+				+ content + "']]");
 	}
 
 	private static String presenceOfChatPartner(Browser browser) {
