@@ -340,6 +340,30 @@ class WebClientBrowserTests {
 		screenshots("10-history");
 	}
 
+	@Test
+	@Order(9)
+	void aMessageWrittenOfflineIsSentOnceWhenBackOnline() throws IOException {
+		Browser a = this.aliceBrowser;
+		Browser b = this.bobBrowser;
+		int before = b.sentMessages().size();
+		a.offline(true);
+		eventually().untilAsserted(() -> assertThat(a.text(By.id("connection"))).isEqualTo("Offline"));
+		a.send("Written offline");
+		eventually().untilAsserted(() -> assertThat(
+				a.text(By.cssSelector("[data-testid=message][data-pending=failed] [data-testid=send-status]")))
+			.startsWith("Not sent: You are offline"));
+		screenshots("11-written-offline");
+
+		// Back online, the send is retried with the same clientMessageId: stored once.
+		a.offline(false);
+		eventually().untilAsserted(() -> {
+			assertThat(a.sentMessages()).endsWith("History 60", "Written offline");
+			assertThat(b.sentMessages()).endsWith("History 60", "Written offline");
+		});
+		assertThat(a.all(By.cssSelector("[data-testid=message][data-pending]"))).isEmpty();
+		assertThat(b.sentMessages()).hasSize(before + 1);
+	}
+
 	private static By messageWith(String content) {
 		return By.xpath("//li[@data-testid='message' and @data-seq][.//*[@data-testid='message-content' and .='"
 				+ content + "']]");
