@@ -39,6 +39,9 @@ public record ChatsProperties(@DefaultValue("120") int sendsPerMinute, @DefaultV
 	 * @param frameBurst frames a client may send at once
 	 * @param queueFrames most frames waiting to be written to one socket
 	 * @param queueBytes most bytes waiting to be written to one socket
+	 * @param maxSockets most sockets this instance holds (each costs about 60 KB of heap,
+	 * mostly the container's buffers); more are closed with 1013 and clients try again
+	 * with back-off, possibly on another instance
 	 * @param feedInterval how often the event feed looks for new events when no
 	 * notification woke it (a notification normally wakes it at once)
 	 * @param typingInterval at most one {@code typing} per user and chat is passed on per
@@ -55,10 +58,10 @@ public record ChatsProperties(@DefaultValue("120") int sendsPerMinute, @DefaultV
 			@DefaultValue("60s") Duration idleTimeout, @DefaultValue("4096") int maxFrameBytes,
 			@DefaultValue("20") int framesPerSecond, @DefaultValue("40") int frameBurst,
 			@DefaultValue("1000") int queueFrames, @DefaultValue("1048576") int queueBytes,
-			@DefaultValue("1s") Duration feedInterval, @DefaultValue("2s") Duration typingInterval,
-			@DefaultValue("6s") Duration typingTtl, @DefaultValue("5s") Duration presenceGrace,
-			@DefaultValue("10s") Duration presenceRenewInterval, @DefaultValue("30s") Duration presenceLease,
-			@DefaultValue("true") boolean signals) {
+			@DefaultValue("2000") int maxSockets, @DefaultValue("1s") Duration feedInterval,
+			@DefaultValue("2s") Duration typingInterval, @DefaultValue("6s") Duration typingTtl,
+			@DefaultValue("5s") Duration presenceGrace, @DefaultValue("10s") Duration presenceRenewInterval,
+			@DefaultValue("30s") Duration presenceLease, @DefaultValue("true") boolean signals) {
 	}
 
 }

@@ -72,7 +72,7 @@ class DatabaseMigratorTests {
 		assertThat(jdbc.queryForList(
 				"SELECT table_name FROM information_schema.tables WHERE table_schema = 'users' ORDER BY table_name",
 				String.class))
-			.contains("users", "signing_keys", "outbox", "login_attempts");
+			.contains("users", "signing_keys", "outbox", "login_attempts", "presence_leases");
 	}
 
 	@Test

@@ -21,11 +21,15 @@ import org.springframework.core.io.Resource;
  * together, on all instances together) after which further attempts are refused until the
  * window has passed
  * @param failedLoginWindow the window in which failed logins are counted
+ * @param presenceReaperInterval how often expired connection leases are looked for (a
+ * user whose last lease expired, because the chats instance holding it died, goes offline
+ * at most this long after the expiry)
  */
 @ConfigurationProperties("chatapp.users")
 public record UsersProperties(@DefaultValue("chatapp-users") String issuer, @DefaultValue("chatapp") String audience,
 		@DefaultValue("1h") Duration tokenTtl, Resource signingKey, Integer maxConcurrentHashes,
-		@DefaultValue("10") int maxFailedLogins, @DefaultValue("5m") Duration failedLoginWindow) {
+		@DefaultValue("10") int maxFailedLogins, @DefaultValue("5m") Duration failedLoginWindow,
+		@DefaultValue("5s") Duration presenceReaperInterval) {
 
 	public UsersProperties {
 		if (maxConcurrentHashes == null) {
@@ -35,6 +39,9 @@ public record UsersProperties(@DefaultValue("chatapp-users") String issuer, @Def
 				|| failedLoginWindow.isZero()) {
 			throw new IllegalArgumentException(
 					"max-concurrent-hashes and max-failed-logins must be at least 1, failed-login-window positive");
+		}
+		if (presenceReaperInterval.toMillis() < 1) {
+			throw new IllegalArgumentException("presence-reaper-interval must be at least 1ms");
 		}
 	}
 

@@ -82,6 +82,17 @@ class ChatSocketHandler extends TextWebSocketHandler {
 		if (session == null) {
 			return;
 		}
+		try {
+			handle(session, message);
+		}
+		catch (RuntimeException ex) {
+			// A server fault, not the client's: one line, and the client reconnects.
+			log.error("Socket {} frame not handled", socket.getId(), ex);
+			session.closeLater(CloseStatus.SERVER_ERROR);
+		}
+	}
+
+	private void handle(LiveSession session, TextMessage message) {
 		if (!session.received()) {
 			session.closeLater(LiveCloseCodes.TOO_MANY_FRAMES);
 			return;
@@ -150,7 +161,14 @@ class ChatSocketHandler extends TextWebSocketHandler {
 			session.closeLater(LiveCloseCodes.TRY_AGAIN_LATER);
 			return;
 		}
-		this.sessions.authenticate(session, userId, jwt.getExpiresAt());
+		try {
+			this.sessions.authenticate(session, userId, jwt.getExpiresAt());
+		}
+		catch (IllegalStateException ex) {
+			// The event feed is not running (the database is away): nothing to stream.
+			log.warn("Socket not started: {}", ex.getMessage());
+			session.closeLater(LiveCloseCodes.TRY_AGAIN_LATER);
+		}
 	}
 
 	private void typing(LiveSession session, JsonNode frame) {

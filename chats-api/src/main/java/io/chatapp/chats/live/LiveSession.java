@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.websocket.RemoteEndpoint;
@@ -163,7 +164,17 @@ final class LiveSession {
 		}
 		// Never on the caller's thread: it may be the event feed's, and a write may wait
 		// briefly behind a control frame (a close, a pong).
-		this.writer.execute(this::drain);
+		try {
+			this.writer.execute(this::drain);
+		}
+		catch (RejectedExecutionException ex) {
+			// Shutting down: every socket is being closed.
+			synchronized (this) {
+				this.closing = true;
+				this.sending = false;
+			}
+			return false;
+		}
 		return true;
 	}
 

@@ -3,6 +3,7 @@ package io.chatapp.chats.live;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,9 +19,12 @@ import io.chatapp.chats.sync.EventFeed;
 import io.chatapp.chats.sync.EventFeed.LoggedEvent;
 import io.chatapp.chats.sync.EventFeed.Membership;
 import io.chatapp.chats.sync.SyncToken;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 
@@ -58,7 +62,8 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 
 	private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(LiveSessions::daemon);
 
-	LiveSessions(EventFeed feed, JsonMapper json, Clock clock, ChatsProperties properties, PresenceReporter presence) {
+	LiveSessions(EventFeed feed, JsonMapper json, Clock clock, ChatsProperties properties, PresenceReporter presence,
+			ObjectProvider<MeterRegistry> meters) {
 		this.feed = feed;
 		this.json = json;
 		this.clock = clock;
@@ -67,6 +72,25 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 		presence.watch(this.byUser::keySet);
 		feed.addListener(this);
 		this.sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+		meters.ifAvailable((registry) -> {
+			Gauge.builder("chatapp.live.sockets", this.all, Set::size)
+				.description("WebSocket connections open on this instance")
+				.register(registry);
+			Gauge.builder("chatapp.live.users", this.byUser, Map::size)
+				.description("Users with at least one authenticated socket on this instance")
+				.register(registry);
+			Gauge.builder("chatapp.live.queued", this, LiveSessions::queued)
+				.description("Frames waiting to be written, over all sockets")
+				.register(registry);
+		});
+	}
+
+	private double queued() {
+		long queued = 0;
+		for (LiveSession session : this.all) {
+			queued += session.queued();
+		}
+		return queued;
 	}
 
 	private static Thread daemon(Runnable runnable) {
@@ -79,6 +103,10 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 		LiveSession session = new LiveSession(socket, this.writer, this.closer, this.properties.queueFrames(),
 				this.properties.queueBytes(),
 				new InboundRate(this.properties.framesPerSecond(), this.properties.frameBurst()));
+		if (this.all.size() >= this.properties.maxSockets()) {
+			session.closeLater(LiveCloseCodes.TRY_AGAIN_LATER.withReason("Too many sockets on this instance"));
+			return session;
+		}
 		this.all.add(session);
 		return session;
 	}
@@ -90,9 +118,13 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 	void authenticate(LiveSession session, UUID userId, Instant expiresAt) {
 		this.feed.atPosition((position) -> {
 			session.authenticated(userId, expiresAt, position);
-			session.offer(this.json.writeValueAsString(Map.of("type", "ready", "userId", userId, "syncToken",
-					new SyncToken(position).encode(), "heartbeatSeconds", this.properties.heartbeat().toSeconds(),
-					"idleTimeoutSeconds", this.properties.idleTimeout().toSeconds())), LiveSession.Kind.CONTROL);
+			Map<String, Object> ready = new LinkedHashMap<>();
+			ready.put("type", "ready");
+			ready.put("userId", userId);
+			ready.put("syncToken", new SyncToken(position).encode());
+			ready.put("heartbeatSeconds", this.properties.heartbeat().toSeconds());
+			ready.put("idleTimeoutSeconds", this.properties.idleTimeout().toSeconds());
+			session.offer(this.json.writeValueAsString(ready), LiveSession.Kind.CONTROL);
 			this.byUser.compute(userId, (key, sessions) -> {
 				Set<LiveSession> updated = (sessions != null) ? sessions : ConcurrentHashMap.newKeySet();
 				updated.add(session);
@@ -120,6 +152,11 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 		if (last) {
 			this.presence.disconnected(userId);
 		}
+	}
+
+	/** Sockets open on this instance, authenticated or not. */
+	int size() {
+		return this.all.size();
 	}
 
 	/** The user's sockets on this instance. */

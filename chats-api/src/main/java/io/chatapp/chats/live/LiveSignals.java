@@ -172,20 +172,27 @@ class LiveSignals implements SmartLifecycle {
 	private void read() {
 		Consumer<String, String> kafka = this.consumer;
 		try {
-			assign(kafka);
 			while (this.running) {
-				for (ConsumerRecord<String, String> record : kafka.poll(Duration.ofSeconds(1))) {
-					handle(record);
+				try {
+					assign(kafka);
+					while (this.running) {
+						for (ConsumerRecord<String, String> record : kafka.poll(Duration.ofSeconds(1))) {
+							handle(record);
+						}
+					}
+				}
+				catch (WakeupException | InterruptException ex) {
+					return;
+				}
+				catch (RuntimeException ex) {
+					// Signals are lost without harm; start again from the end.
+					log.warn("Reading live signals failed; starting again: {}", ex.toString());
+					Thread.sleep(1000);
 				}
 			}
 		}
-		catch (WakeupException | InterruptException ex) {
-			// Stopping.
-		}
-		catch (RuntimeException ex) {
-			if (this.running) {
-				log.error("Live signals stopped", ex);
-			}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 		finally {
 			kafka.close(Duration.ofSeconds(2));

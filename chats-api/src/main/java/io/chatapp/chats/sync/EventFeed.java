@@ -97,13 +97,20 @@ public class EventFeed implements SmartLifecycle {
 	 * @param <T> the action's result
 	 * @param action receives the position of the last event handed over
 	 * @return the action's result
+	 * @throws IllegalStateException if the feed has not started within 5 seconds
 	 */
 	public <T> T atPosition(LongFunction<T> action) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
 		synchronized (this.delivery) {
 			while (this.position < 0) {
-				// Not started yet: the first read sets the position.
+				// Not started yet (the database may be away): the first read sets the
+				// position.
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					throw new IllegalStateException("The event feed has not started");
+				}
 				try {
-					this.delivery.wait(100);
+					TimeUnit.NANOSECONDS.timedWait(this.delivery, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();

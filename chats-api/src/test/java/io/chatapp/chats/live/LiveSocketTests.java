@@ -36,6 +36,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.anyCollection;
 import static org.mockito.BDDMockito.given;
 
@@ -48,7 +49,7 @@ import static org.mockito.BDDMockito.given;
 		properties = { "server.address=127.0.0.1", "chatapp.chats.chat-creations-per-minute=1000",
 				"chatapp.chats.sends-per-minute=100000", "chatapp.chats.live.auth-timeout=2s",
 				"chatapp.chats.live.idle-timeout=6s", "chatapp.chats.live.queue-bytes=65536",
-				"spring.grpc.client.channel.users.target=static://127.0.0.1:1" })
+				"chatapp.chats.live.max-sockets=30", "spring.grpc.client.channel.users.target=static://127.0.0.1:1" })
 @Import(ChatsTestSupport.TestTokens.class)
 class LiveSocketTests {
 
@@ -258,6 +259,19 @@ class LiveSocketTests {
 
 		SocketClient idle = ready(this.alice);
 		assertThat(idle.closeCode(Duration.ofSeconds(15))).as("silent past the idle timeout").isEqualTo(4408);
+	}
+
+	@Test
+	void anInstanceHoldingAsManySocketsAsItMayClosesTheNextWith1013() {
+		await().atMost(WAIT).until(() -> this.sessions.size() == 0);
+		for (int i = 0; i < 30; i++) {
+			ready(this.alice);
+		}
+		SocketClient oneTooMany = connect();
+		assertThat(oneTooMany.closeCode(WAIT)).isEqualTo(1013);
+		this.clients.remove(0).close();
+		await().atMost(WAIT).until(() -> this.sessions.size() < 30);
+		ready(this.bob);
 	}
 
 	@Test

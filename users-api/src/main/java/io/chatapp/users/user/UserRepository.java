@@ -5,8 +5,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -133,6 +135,68 @@ public class UserRepository {
 			.param("id", id)
 			.query(ROW_MAPPER)
 			.optional();
+	}
+
+	/**
+	 * Sets the presence of several users at once.
+	 * @param ids the users
+	 * @param presence their new presence
+	 * @param lastSeenAt when it was set
+	 */
+	void updatePresences(Collection<UUID> ids, PresenceStatus presence, Instant lastSeenAt) {
+		if (ids.isEmpty()) {
+			return;
+		}
+		this.jdbc.sql("""
+				UPDATE users SET presence = :presence, last_seen_at = :lastSeenAt, updated_at = now()
+				WHERE id = ANY(:ids)
+				""")
+			.param("ids", ids.toArray(UUID[]::new))
+			.param("presence", presence.value())
+			.param("lastSeenAt", Timestamp.from(lastSeenAt))
+			.update();
+	}
+
+	/**
+	 * Locks the rows of those of the users that exist, in id order, so that transactions
+	 * locking overlapping sets wait for each other instead of deadlocking.
+	 * @param ids the users, in any order, unknown ones allowed
+	 * @return the presence of each locked user, by id
+	 */
+	Map<UUID, PresenceStatus> lockPresences(Collection<UUID> ids) {
+		if (ids.isEmpty()) {
+			return Map.of();
+		}
+		return presences(this.jdbc.sql("SELECT id, presence FROM users WHERE id = ANY(:ids) ORDER BY id FOR UPDATE")
+			.param("ids", ids.toArray(UUID[]::new)));
+	}
+
+	/**
+	 * Locks some users who hold an expired connection lease, skipping users whose rows
+	 * another transaction holds (another instance's reaper, or a renewal that is about to
+	 * change the user's leases anyway): they are looked at again next time. The time is
+	 * the statement's (stable, unlike {@code clock_timestamp()}), so the expiry index
+	 * finds the expired leases without reading the others.
+	 * @param limit the most leases to look at, oldest expiry first
+	 * @return the presence of each locked user, by id
+	 */
+	Map<UUID, PresenceStatus> lockPresencesWithExpiredLeases(int limit) {
+		return presences(this.jdbc.sql("""
+				SELECT id, presence FROM users
+				WHERE id IN (
+				    SELECT user_id FROM presence_leases WHERE expires_at <= statement_timestamp()
+				    ORDER BY expires_at LIMIT :limit)
+				ORDER BY id
+				FOR UPDATE SKIP LOCKED
+				""").param("limit", limit));
+	}
+
+	private static Map<UUID, PresenceStatus> presences(JdbcClient.StatementSpec statement) {
+		Map<UUID, PresenceStatus> presences = new LinkedHashMap<>();
+		statement.query((rs) -> {
+			presences.put(rs.getObject("id", UUID.class), PresenceStatus.of(rs.getString("presence")));
+		});
+		return presences;
 	}
 
 	private static String escapeLike(String value) {

@@ -138,14 +138,26 @@ public class UserService {
 		Instant now = now();
 		this.users.updatePresence(id, status, now);
 		if (current.presence() != status) {
-			Map<String, Object> data = new LinkedHashMap<>();
-			data.put("status", status.value());
-			data.put("previousStatus", current.presence().value());
-			data.put("lastSeenAt", now);
-			this.outbox.record(UserEvent.of("user.presence_changed", id, now, data));
+			this.outbox.record(presenceChanged(id, status, current.presence(), now));
 		}
 		return new User(id, current.username(), current.displayName(), current.email(), current.passwordHash(),
 				current.avatarUrl(), current.statusMessage(), status, now, current.createdAt());
+	}
+
+	/**
+	 * The event of a presence change, whatever made it.
+	 * @param id the user
+	 * @param status the new status
+	 * @param previous the status before
+	 * @param at when it changed, also the user's new {@code lastSeenAt}
+	 * @return the {@code user.presence_changed} event
+	 */
+	static UserEvent presenceChanged(UUID id, PresenceStatus status, PresenceStatus previous, Instant at) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("status", status.value());
+		data.put("previousStatus", previous.value());
+		data.put("lastSeenAt", at);
+		return UserEvent.of("user.presence_changed", id, at, data);
 	}
 
 	private User lock(UUID id) {

@@ -86,7 +86,7 @@ class ConcurrencyLimitedPasswordEncoderTests {
 	@Test
 	void theServicesEncoderIsLimitedAndStillHashesWithArgon2() {
 		UsersProperties properties = new UsersProperties("chatapp-users", "chatapp", Duration.ofHours(1), null, 1, 10,
-				Duration.ofMinutes(5));
+				Duration.ofMinutes(5), Duration.ofSeconds(5));
 		PasswordEncoder encoder = new AuthConfiguration().passwordEncoder(properties);
 		assertThat(encoder).isInstanceOf(ConcurrencyLimitedPasswordEncoder.class);
 		String hash = encoder.encode("correct horse");
@@ -97,7 +97,7 @@ class ConcurrencyLimitedPasswordEncoderTests {
 	@Test
 	void theLimitDefaultsToTheNumberOfProcessors() {
 		UsersProperties properties = new UsersProperties("chatapp-users", "chatapp", Duration.ofHours(1), null, null,
-				10, Duration.ofMinutes(5));
+				10, Duration.ofMinutes(5), Duration.ofSeconds(5));
 		assertThat(properties.maxConcurrentHashes()).isEqualTo(Runtime.getRuntime().availableProcessors());
 	}
 

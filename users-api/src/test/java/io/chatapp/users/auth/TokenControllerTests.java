@@ -216,7 +216,7 @@ class TokenControllerTests {
 		@Bean
 		UsersProperties usersProperties() {
 			return new UsersProperties("chatapp-users", "chatapp", Duration.ofHours(1), null, 2, 10,
-					Duration.ofMinutes(5));
+					Duration.ofMinutes(5), Duration.ofSeconds(5));
 		}
 
 		@Bean
