@@ -20,6 +20,8 @@ export class Store {
     // Called with a chat id the store does not know yet (added to a chat while away).
     this.onUnknownChat = () => {};
     this.onUnknownUser = () => {};
+    // Called with a chat whose counters only the server can tell now.
+    this.onStaleChat = () => {};
   }
 
   subscribe(listener) {
@@ -234,8 +236,11 @@ export class Store {
         const chat = this.chats.get(event.chatId);
         if (chat && seq > chat.readSeq) {
           chat.readSeq = seq;
-          // Read in another tab or device: recount from what is loaded when it covers the gap.
-          chat.unreadCount = seq >= chat.lastSeq ? 0 : this.countUnread(chat) ?? chat.unreadCount;
+          // Read in another tab or device: recount from what is loaded when it covers the
+          // gap, else ask the server.
+          const unread = seq >= chat.lastSeq ? 0 : this.countUnread(chat);
+          if (unread === undefined) this.onStaleChat(chat.id);
+          else chat.unreadCount = unread;
           this.changed('chats', chat.id);
         }
         return;
