@@ -252,10 +252,15 @@ export class Store {
     },
     typing(event, data) {
       if (event.userId === this.me?.id) return;
+      // Typing travels apart from messages: one sent before the message may come after it.
+      const last = this.chats.get(event.chatId)?.lastMessage;
+      if (last?.senderId === event.userId && last.sentAt >= event.occurredAt) return;
       let typing = this.typing.get(event.chatId);
       if (!typing) this.typing.set(event.chatId, (typing = new Map()));
-      const expiresAt = Date.parse(data.expiresAt) || Date.now() + 6000;
-      typing.set(event.userId, expiresAt);
+      // The server's clock says how long it lasts; counted from arrival on this clock, so
+      // neither clock skew nor a slow delivery hides it.
+      const lasts = Date.parse(data.expiresAt) - Date.parse(event.occurredAt);
+      typing.set(event.userId, Date.now() + (lasts > 0 && lasts <= 30_000 ? lasts : 6000));
       this.changed('typing', event.chatId);
     },
     'presence.updated'(event, data) {

@@ -197,11 +197,16 @@ class WebClientBrowserTests {
 	void aliceSeesBobTypingUntilHisMessageArrives() throws IOException {
 		Browser a = this.aliceBrowser;
 		Browser b = this.bobBrowser;
-		b.find(By.id("composer-input")).sendKeys("Let me think");
-		eventually()
-			.untilAsserted(() -> assertThat(a.text(By.id("typing"))).isEqualTo(this.bob.displayName + " is typing…"));
+		WebElement input = b.find(By.id("composer-input"));
+		input.sendKeys("Let me think");
+		// Bob keeps typing, a key now and then, as people do.
+		eventually().pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+			input.sendKeys(".");
+			assertThat(a.text(By.id("typing"))).isEqualTo(this.bob.displayName + " is typing…");
+		});
 		screenshots("5-typing");
-		b.find(By.id("composer-input")).sendKeys(" about it.", Keys.ENTER);
+		input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
+		input.sendKeys("Let me think about it.", Keys.ENTER);
 		eventually().untilAsserted(() -> {
 			assertThat(a.sentMessages()).endsWith("Let me think about it.");
 			assertThat(a.text(By.id("typing"))).isEmpty();
