@@ -254,7 +254,7 @@ export class Store {
       if (event.userId === this.me?.id) return;
       // Typing travels apart from messages: one sent before the message may come after it.
       const last = this.chats.get(event.chatId)?.lastMessage;
-      if (last?.senderId === event.userId && last.sentAt >= event.occurredAt) return;
+      if (last?.senderId === event.userId && Date.parse(last.sentAt) >= Date.parse(event.occurredAt)) return;
       let typing = this.typing.get(event.chatId);
       if (!typing) this.typing.set(event.chatId, (typing = new Map()));
       // The server's clock says how long it lasts; counted from arrival on this clock, so
