@@ -89,6 +89,7 @@ class WebClientBrowserTests {
 			for (String module : List.of("users-api", "chats-api", "chats-worker", "web")) {
 				assumeTrue(TestModels.jarExists(module), module + " has not been built");
 			}
+			assertWebJarIsCurrent();
 			Map<String, String> options = TestModels.options("web-client");
 			// No dashboard: nothing here reads telemetry.
 			options.put("dashboard.enabled", "false");
@@ -380,6 +381,24 @@ class WebClientBrowserTests {
 
 	private static ConditionFactory eventually() {
 		return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions();
+	}
+
+	/**
+	 * apphost does not depend on web in Maven, so {@code -pl apphost -am} leaves an old
+	 * web jar in place: the client under test would not be the one in the sources.
+	 */
+	private static void assertWebJarIsCurrent() throws IOException {
+		Path jar = TestModels.jar("web");
+		Path sources = Path.of("..", "web", "src", "main", "resources", "static");
+		if (!Files.isDirectory(sources)) {
+			return;
+		}
+		try (var files = Files.walk(sources)) {
+			List<Path> newer = files.filter(Files::isRegularFile)
+				.filter((file) -> file.toFile().lastModified() > jar.toFile().lastModified())
+				.toList();
+			assertThat(newer).as("client files newer than %s: build web first (-pl web,apphost -am)", jar).isEmpty();
+		}
 	}
 
 	/** web answers before the services behind it: wait until registration is routed. */
