@@ -40,8 +40,8 @@ final class SystemUnderTest implements AutoCloseable {
 	 * restarted resource needs again.
 	 */
 	private static final List<String> PORT_KEYS = List.of("kafka.port", "kafka.controller-port", "postgres.port",
-			"users-api.port", "users-api.grpc-port", "chats-api.port", "chats-worker.port", "dashboard.port",
-			"otlp.http-port", "otlp.grpc-port");
+			"users-api.port", "users-api.grpc-port", "chats-api.port", "chats-worker.port", "web.port",
+			"dashboard.port", "otlp.http-port", "otlp.grpc-port");
 
 	private final Process apphost;
 
@@ -67,7 +67,7 @@ final class SystemUnderTest implements AutoCloseable {
 	 */
 	static SystemUnderTest start(Path repositoryRoot, Path workDirectory, List<String> extraOptions) {
 		Path jar = repositoryRoot.resolve("apphost/target/apphost-0.1.0-SNAPSHOT.jar");
-		for (String module : List.of("apphost", "users-api", "chats-api", "chats-worker")) {
+		for (String module : List.of("apphost", "users-api", "chats-api", "chats-worker", "web")) {
 			Path built = repositoryRoot.resolve(module).resolve("target").resolve(module + "-0.1.0-SNAPSHOT.jar");
 			if (!Files.isRegularFile(built)) {
 				throw new IllegalStateException(
