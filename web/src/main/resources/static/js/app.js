@@ -59,6 +59,7 @@ async function startSession() {
   const session = store;
   store.onUnknownUser = fetchUser;
   store.onUnknownChat = fetchChat;
+  store.onStaleChat = fetchChat;
   store.subscribe(onChange);
   try {
     store.setMe(await api.me());

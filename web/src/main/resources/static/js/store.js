@@ -20,6 +20,8 @@ export class Store {
     // Called with a chat id the store does not know yet (added to a chat while away).
     this.onUnknownChat = () => {};
     this.onUnknownUser = () => {};
+    // Called with a chat whose counters only the server can tell now.
+    this.onStaleChat = () => {};
   }
 
   subscribe(listener) {
@@ -234,8 +236,11 @@ export class Store {
         const chat = this.chats.get(event.chatId);
         if (chat && seq > chat.readSeq) {
           chat.readSeq = seq;
-          // Read in another tab or device: recount from what is loaded when it covers the gap.
-          chat.unreadCount = seq >= chat.lastSeq ? 0 : this.countUnread(chat) ?? chat.unreadCount;
+          // Read in another tab or device: recount from what is loaded when it covers the
+          // gap, else ask the server.
+          const unread = seq >= chat.lastSeq ? 0 : this.countUnread(chat);
+          if (unread === undefined) this.onStaleChat(chat.id);
+          else chat.unreadCount = unread;
           this.changed('chats', chat.id);
         }
         return;
@@ -247,10 +252,15 @@ export class Store {
     },
     typing(event, data) {
       if (event.userId === this.me?.id) return;
+      // Typing travels apart from messages: one sent before the message may come after it.
+      const last = this.chats.get(event.chatId)?.lastMessage;
+      if (last?.senderId === event.userId && Date.parse(last.sentAt) >= Date.parse(event.occurredAt)) return;
       let typing = this.typing.get(event.chatId);
       if (!typing) this.typing.set(event.chatId, (typing = new Map()));
-      const expiresAt = Date.parse(data.expiresAt) || Date.now() + 6000;
-      typing.set(event.userId, expiresAt);
+      // The server's clock says how long it lasts; counted from arrival on this clock, so
+      // neither clock skew nor a slow delivery hides it.
+      const lasts = Date.parse(data.expiresAt) - Date.parse(event.occurredAt);
+      typing.set(event.userId, Date.now() + (lasts > 0 && lasts <= 30_000 ? lasts : 6000));
       this.changed('typing', event.chatId);
     },
     'presence.updated'(event, data) {

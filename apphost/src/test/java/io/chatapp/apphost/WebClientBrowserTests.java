@@ -32,6 +32,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
+import org.openqa.selenium.support.pagefactory.ByChained;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -88,6 +89,7 @@ class WebClientBrowserTests {
 			for (String module : List.of("users-api", "chats-api", "chats-worker", "web")) {
 				assumeTrue(TestModels.jarExists(module), module + " has not been built");
 			}
+			assertWebJarIsCurrent();
 			Map<String, String> options = TestModels.options("web-client");
 			// No dashboard: nothing here reads telemetry.
 			options.put("dashboard.enabled", "false");
@@ -196,11 +198,16 @@ class WebClientBrowserTests {
 	void aliceSeesBobTypingUntilHisMessageArrives() throws IOException {
 		Browser a = this.aliceBrowser;
 		Browser b = this.bobBrowser;
-		b.find(By.id("composer-input")).sendKeys("Let me think");
-		eventually()
-			.untilAsserted(() -> assertThat(a.text(By.id("typing"))).isEqualTo(this.bob.displayName + " is typing…"));
+		WebElement input = b.find(By.id("composer-input"));
+		input.sendKeys("Let me think");
+		// Bob keeps typing, a key now and then, as people do.
+		eventually().pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+			input.sendKeys(".");
+			assertThat(a.text(By.id("typing"))).isEqualTo(this.bob.displayName + " is typing…");
+		});
 		screenshots("5-typing");
-		b.find(By.id("composer-input")).sendKeys(" about it.", Keys.ENTER);
+		input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
+		input.sendKeys("Let me think about it.", Keys.ENTER);
 		eventually().untilAsserted(() -> {
 			assertThat(a.sentMessages()).endsWith("Let me think about it.");
 			assertThat(a.text(By.id("typing"))).isEmpty();
@@ -270,12 +277,128 @@ class WebClientBrowserTests {
 		assertThat(presenceOfChatPartner(b)).isEqualTo("online");
 	}
 
+	@Test
+	@Order(7)
+	void repliesReactionsEditsAndDeletesShowOnBothSides() throws IOException {
+		Browser a = this.aliceBrowser;
+		Browser b = this.bobBrowser;
+		By welcome = messageWith("Welcome back");
+		b.click(new ByChained(welcome, By.cssSelector("[data-testid=reply]")));
+		b.send("Thanks");
+		By thanks = messageWith("Thanks");
+		eventually()
+			.untilAsserted(() -> assertThat(a.text(new ByChained(thanks, By.cssSelector("[data-testid=quote]"))))
+				.isEqualTo("Reply to " + this.alice.displayName + ": Welcome back"));
+
+		a.click(new ByChained(thanks, By.cssSelector("[data-testid=react]")));
+		a.click(new ByChained(thanks, By.cssSelector("button[aria-label='React with 👍']")));
+		eventually()
+			.untilAsserted(() -> assertThat(b.texts(new ByChained(thanks, By.cssSelector("[data-testid=reaction]"))))
+				.containsExactly("👍 1"));
+
+		b.click(new ByChained(thanks, By.cssSelector("[data-testid=edit]")));
+		WebElement input = b.find(By.id("composer-input"));
+		assertThat(input.getAttribute("value")).isEqualTo("Thanks");
+		input.sendKeys(" a lot", Keys.ENTER);
+		By edited = messageWith("Thanks a lot");
+		eventually()
+			.untilAsserted(() -> assertThat(a.text(new ByChained(edited, By.cssSelector("[data-testid=edited]"))))
+				.isEqualTo("(edited)"));
+		screenshots("9-reply-reaction-edit");
+
+		b.click(new ByChained(edited, By.cssSelector("[data-testid=delete]")));
+		b.driver.switchTo().alert().accept();
+		eventually()
+			.untilAsserted(() -> assertThat(a.sentMessages()).endsWith("Welcome back", "This message was deleted."));
+		assertThat(a.sentMessages()).hasSize(8);
+	}
+
+	@Test
+	@Order(8)
+	void afterAReloadOlderMessagesLoadWhenScrollingUp() throws Exception {
+		Browser a = this.aliceBrowser;
+		Browser b = this.bobBrowser;
+		// Enough history for two pages, sent through the API as another client would.
+		String token = (String) a.driver.executeScript("return sessionStorage.getItem('chatapp.token')");
+		String chatId = a.find(By.cssSelector("[data-testid=chat-item]")).getAttribute("data-chat-id");
+		HttpClient http = HttpClient.newHttpClient();
+		for (int i = 1; i <= 60; i++) {
+			HttpRequest request = HttpRequest.newBuilder(URI.create(this.url + "/api/chats/" + chatId + "/messages"))
+				.header("Authorization", "Bearer " + token)
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"History " + i + "\"}"))
+				.build();
+			assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(201);
+		}
+		eventually().untilAsserted(() -> assertThat(b.sentMessages()).endsWith("History 59", "History 60"));
+
+		// The session survives a reload; the chat opens on its newest page.
+		b.driver.navigate().refresh();
+		b.click(By.cssSelector("[data-testid=chat-item]"));
+		eventually().untilAsserted(() -> assertThat(b.sentMessages()).hasSize(50).endsWith("History 60"));
+		// Scrolled to the top, the older page loads above.
+		eventually().untilAsserted(() -> {
+			b.driver.executeScript("document.getElementById('messages').scrollTop = 0");
+			assertThat(b.sentMessages()).hasSize(68).doesNotHaveDuplicates();
+		});
+		assertThat(b.sentMessages().get(0)).startsWith("Hello @" + this.bob.username);
+		assertThat(b.find(By.id("load-older")).isDisplayed()).isFalse();
+		screenshots("10-history");
+	}
+
+	@Test
+	@Order(9)
+	void aMessageWrittenOfflineIsSentOnceWhenBackOnline() throws IOException {
+		Browser a = this.aliceBrowser;
+		Browser b = this.bobBrowser;
+		int before = b.sentMessages().size();
+		a.offline(true);
+		eventually().untilAsserted(() -> assertThat(a.text(By.id("connection"))).isEqualTo("Offline"));
+		a.send("Written offline");
+		eventually().untilAsserted(() -> assertThat(
+				a.text(By.cssSelector("[data-testid=message][data-pending=failed] [data-testid=send-status]")))
+			.startsWith("Not sent: You are offline"));
+		screenshots("11-written-offline");
+
+		// Back online, the send is retried with the same clientMessageId: stored once.
+		a.offline(false);
+		eventually().untilAsserted(() -> {
+			assertThat(a.sentMessages()).endsWith("History 60", "Written offline");
+			assertThat(b.sentMessages()).endsWith("History 60", "Written offline");
+		});
+		assertThat(a.all(By.cssSelector("[data-testid=message][data-pending]"))).isEmpty();
+		assertThat(b.sentMessages()).hasSize(before + 1);
+	}
+
+	private static By messageWith(String content) {
+		return By.xpath("//li[@data-testid='message' and @data-seq][.//*[@data-testid='message-content' and .='"
+				+ content + "']]");
+	}
+
 	private static String presenceOfChatPartner(Browser browser) {
 		return browser.find(By.cssSelector("#chat-presence [data-testid=presence-dot]")).getAttribute("data-status");
 	}
 
 	private static ConditionFactory eventually() {
 		return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions();
+	}
+
+	/**
+	 * apphost does not depend on web in Maven, so {@code -pl apphost -am} leaves an old
+	 * web jar in place: the client under test would not be the one in the sources.
+	 */
+	private static void assertWebJarIsCurrent() throws IOException {
+		Path jar = TestModels.jar("web");
+		Path sources = Path.of("..", "web", "src", "main", "resources", "static");
+		if (!Files.isDirectory(sources)) {
+			return;
+		}
+		try (var files = Files.walk(sources)) {
+			List<Path> newer = files.filter(Files::isRegularFile)
+				.filter((file) -> file.toFile().lastModified() > jar.toFile().lastModified())
+				.toList();
+			assertThat(newer).as("client files newer than %s: build web first (-pl web,apphost -am)", jar).isEmpty();
+		}
 	}
 
 	/** web answers before the services behind it: wait until registration is routed. */
