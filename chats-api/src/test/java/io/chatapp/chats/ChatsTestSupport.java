@@ -2,6 +2,7 @@ package io.chatapp.chats;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -13,8 +14,11 @@ import io.chatapp.migration.DatabaseMigrator;
 import io.chatapp.migration.MigrationProperties.ServiceSchema;
 import io.chatapp.testsupport.EmbeddedPostgresServer;
 
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -77,6 +81,27 @@ public final class ChatsTestSupport {
 		registry.add("spring.datasource.url", server::jdbcUrl);
 		registry.add("spring.datasource.username", () -> "chats_app");
 		registry.add("spring.datasource.password", () -> "chats_app_test");
+	}
+
+	/**
+	 * Starts another chats-api instance on the same database, on a free port, as a second
+	 * replica next to the test's own.
+	 * @param arguments further settings, as {@code --name=value}
+	 * @return the running instance; close it when done
+	 */
+	public static ConfigurableApplicationContext startInstance(String... arguments) {
+		EmbeddedPostgresServer server = database();
+		List<String> all = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+				"--spring.datasource.url=" + server.jdbcUrl(), "--spring.datasource.username=chats_app",
+				"--spring.datasource.password=chats_app_test", "--spring.main.banner-mode=off"));
+		all.addAll(List.of(arguments));
+		return new SpringApplicationBuilder(ChatsApiApplication.class, TestTokens.class)
+			.run(all.toArray(String[]::new));
+	}
+
+	/** The HTTP port of an instance from {@link #startInstance}. */
+	public static int port(ConfigurableApplicationContext instance) {
+		return ((WebServerApplicationContext) instance).getWebServer().getPort();
 	}
 
 	/** The WebSocket settings' defaults, as configuration binding gives them. */

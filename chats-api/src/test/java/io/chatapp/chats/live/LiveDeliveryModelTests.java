@@ -22,20 +22,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.chatapp.chats.ChatsApiApplication;
 import io.chatapp.chats.ChatsTestSupport;
 import io.chatapp.chats.sync.SyncToken;
 import io.chatapp.chats.users.UserDirectory;
-import io.chatapp.testsupport.EmbeddedPostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -90,13 +86,10 @@ class LiveDeliveryModelTests {
 	@BeforeEach
 	void startSecondInstance() {
 		given(this.users.unknown(anyCollection())).willReturn(Set.of());
-		EmbeddedPostgresServer server = ChatsTestSupport.database();
-		this.second = new SpringApplicationBuilder(ChatsApiApplication.class, ChatsTestSupport.TestTokens.class).run(
-				"--server.port=0", "--server.address=127.0.0.1", "--spring.datasource.url=" + server.jdbcUrl(),
-				"--spring.datasource.username=chats_app", "--spring.datasource.password=chats_app_test",
-				"--chatapp.outbox.enabled=false", "--management.health.kafka.enabled=false",
-				"--chatapp.chats.live.signals=false", "--" + SENDS, "--" + CREATIONS, "--spring.main.banner-mode=off");
-		this.ports = List.of(this.port, ((WebServerApplicationContext) this.second).getWebServer().getPort());
+		this.second = ChatsTestSupport.startInstance("--chatapp.outbox.enabled=false",
+				"--management.health.kafka.enabled=false", "--chatapp.chats.live.signals=false", "--" + SENDS,
+				"--" + CREATIONS);
+		this.ports = List.of(this.port, ChatsTestSupport.port(this.second));
 	}
 
 	@AfterEach

@@ -7,10 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import io.chatapp.chats.ChatsApiApplication;
 import io.chatapp.chats.ChatsTestSupport;
 import io.chatapp.chats.users.UserDirectory;
-import io.chatapp.testsupport.EmbeddedPostgresServer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,10 +19,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.ParameterizedTypeReference;
@@ -54,7 +50,10 @@ import static org.mockito.BDDMockito.given;
 @Import(ChatsTestSupport.TestTokens.class)
 class LiveSignalsTests {
 
-	private static final Duration WAIT = Duration.ofSeconds(30);
+	/**
+	 * Generous: on a loaded machine the consumers may take a while to reach the topics.
+	 */
+	private static final Duration WAIT = Duration.ofSeconds(90);
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
@@ -83,14 +82,11 @@ class LiveSignalsTests {
 	@BeforeEach
 	void startSecondInstance() {
 		given(this.users.unknown(anyCollection())).willReturn(Set.of());
-		EmbeddedPostgresServer server = ChatsTestSupport.database();
-		this.second = new SpringApplicationBuilder(ChatsApiApplication.class, ChatsTestSupport.TestTokens.class).run(
-				"--server.port=0", "--server.address=127.0.0.1", "--spring.datasource.url=" + server.jdbcUrl(),
-				"--spring.datasource.username=chats_app", "--spring.datasource.password=chats_app_test",
+		this.second = ChatsTestSupport.startInstance(
 				"--spring.kafka.bootstrap-servers=" + this.kafka.getBrokersAsString(),
 				"--spring.grpc.client.channel.users.target=static://127.0.0.1:1",
-				"--logging.level.org.apache.kafka=WARN", "--spring.main.banner-mode=off");
-		this.secondPort = ((WebServerApplicationContext) this.second).getWebServer().getPort();
+				"--logging.level.org.apache.kafka=WARN");
+		this.secondPort = ChatsTestSupport.port(this.second);
 	}
 
 	@AfterEach

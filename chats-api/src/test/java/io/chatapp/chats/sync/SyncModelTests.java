@@ -23,10 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.chatapp.chats.ChatsApiApplication;
 import io.chatapp.chats.ChatsTestSupport;
 import io.chatapp.chats.users.UserDirectory;
-import io.chatapp.testsupport.EmbeddedPostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,10 +32,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -117,15 +113,12 @@ class SyncModelTests {
 	@BeforeEach
 	void startSecondInstance() {
 		given(this.users.unknown(anyCollection())).willReturn(Set.of());
-		EmbeddedPostgresServer server = ChatsTestSupport.database();
 		// The second instance never adds members (which asks users-api), so it needs no
 		// stand-in for the user directory.
-		this.second = new SpringApplicationBuilder(ChatsApiApplication.class, ChatsTestSupport.TestTokens.class).run(
-				"--server.port=0", "--server.address=127.0.0.1", "--spring.datasource.url=" + server.jdbcUrl(),
-				"--spring.datasource.username=chats_app", "--spring.datasource.password=chats_app_test",
-				"--chatapp.outbox.enabled=false", "--management.health.kafka.enabled=false", "--" + SENDS,
-				"--" + CREATIONS, "--" + BATCH, "--spring.main.banner-mode=off");
-		int secondPort = ((WebServerApplicationContext) this.second).getWebServer().getPort();
+		this.second = ChatsTestSupport.startInstance("--chatapp.outbox.enabled=false",
+				"--management.health.kafka.enabled=false", "--chatapp.chats.live.signals=false", "--" + SENDS,
+				"--" + CREATIONS, "--" + BATCH);
+		int secondPort = ChatsTestSupport.port(this.second);
 		this.instances = List.of("http://127.0.0.1:" + this.port, "http://127.0.0.1:" + secondPort);
 	}
 
