@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +90,12 @@ class LiveSignalsTests {
 		this.secondPort = ChatsTestSupport.port(this.second);
 	}
 
+	private ConfigurableApplicationContext startInstance() {
+		return ChatsTestSupport.startInstance("--spring.kafka.bootstrap-servers=" + this.kafka.getBrokersAsString(),
+				"--spring.grpc.client.channel.users.target=static://127.0.0.1:1",
+				"--logging.level.org.apache.kafka=WARN");
+	}
+
 	@AfterEach
 	void stopSecondInstance() {
 		if (this.second != null) {
@@ -120,22 +127,35 @@ class LiveSignalsTests {
 	@Test
 	void aPresenceChangeReachesTheUserAndEveryoneSharingAChatWithThemOnly() {
 		group(this.alice, this.bob);
-		SocketClient bobOnFirst = SocketClient.ready(this.port, ChatsTestSupport.token(this.bob));
+		// Two instances started as the AppHost starts them, each its own application
+		// (the test's own context serves the REST calls).
+		ConfigurableApplicationContext third = startInstance();
+		int thirdPort = ChatsTestSupport.port(third);
+		SocketClient bobOnFirst = SocketClient.ready(thirdPort, ChatsTestSupport.token(this.bob));
 		SocketClient bobOnSecond = SocketClient.ready(this.secondPort, ChatsTestSupport.token(this.bob));
 		SocketClient aliceSocket = SocketClient.ready(this.secondPort, ChatsTestSupport.token(this.alice));
-		SocketClient carolSocket = SocketClient.ready(this.port, ChatsTestSupport.token(this.carol));
+		SocketClient carolSocket = SocketClient.ready(thirdPort, ChatsTestSupport.token(this.carol));
 		try (KafkaProducer<String, String> producer = new KafkaProducer<>(
 				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.kafka.getBrokersAsString()),
 				new StringSerializer(), new StringSerializer())) {
-			await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> {
-				String event = "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"user.presence_changed\",\"userId\":\""
-						+ this.alice + "\",\"occurredAt\":\"" + Instant.now() + "\",\"data\":{\"status\":\"online\","
-						+ "\"previousStatus\":\"offline\",\"lastSeenAt\":\"" + Instant.now() + "\"}}";
-				producer.send(new ProducerRecord<>(LiveSignals.USER_TOPIC, this.alice.toString(), event)).get();
-				return bobOnFirst.frames.stream().anyMatch(this::alicePresence)
-						&& bobOnSecond.frames.stream().anyMatch(this::alicePresence)
-						&& aliceSocket.frames.stream().anyMatch(this::alicePresence);
-			});
+			try {
+				await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+					String event = "{\"id\":\"" + UUID.randomUUID()
+							+ "\",\"type\":\"user.presence_changed\",\"userId\":\"" + this.alice
+							+ "\",\"occurredAt\":\"" + Instant.now() + "\",\"data\":{\"status\":\"online\","
+							+ "\"previousStatus\":\"offline\",\"lastSeenAt\":\"" + Instant.now() + "\"}}";
+					producer.send(new ProducerRecord<>(LiveSignals.USER_TOPIC, this.alice.toString(), event)).get();
+					return bobOnFirst.frames.stream().anyMatch(this::alicePresence)
+							&& bobOnSecond.frames.stream().anyMatch(this::alicePresence)
+							&& aliceSocket.frames.stream().anyMatch(this::alicePresence);
+				});
+			}
+			catch (ConditionTimeoutException ex) {
+				throw new AssertionError(
+						"No presence.updated for alice everywhere: bob on the first instance got " + bobOnFirst.frames
+								+ ", bob on the second " + bobOnSecond.frames + ", alice " + aliceSocket.frames,
+						ex);
+			}
 			JsonNode frame = bobOnFirst.frames.stream().filter(this::alicePresence).findFirst().orElseThrow();
 			assertThat(frame.path("event").path("data").path("status").asString()).isEqualTo("online");
 			assertThat(frame.has("syncToken")).as("a signal, not in the log").isFalse();
@@ -143,6 +163,7 @@ class LiveSignalsTests {
 		}
 		finally {
 			List.of(bobOnFirst, bobOnSecond, aliceSocket, carolSocket).forEach(SocketClient::close);
+			third.close();
 		}
 	}
 
