@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 import io.chatapp.chats.ChatsProperties;
@@ -55,12 +56,12 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 	private final Map<UUID, Set<LiveSession>> byUser = new ConcurrentHashMap<>();
 
 	/** Starts writes; each write is asynchronous, so a few threads serve every socket. */
-	private final ExecutorService writer = Executors.newFixedThreadPool(2, LiveSessions::daemon);
+	private final ExecutorService writer = Executors.newFixedThreadPool(2, daemon("live-writer"));
 
 	/** Closes sockets; a close may wait for a stalled client up to the send timeout. */
-	private final ExecutorService closer = Executors.newFixedThreadPool(2, LiveSessions::daemon);
+	private final ExecutorService closer = Executors.newFixedThreadPool(2, daemon("live-closer"));
 
-	private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(LiveSessions::daemon);
+	private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(daemon("live-sweeper"));
 
 	LiveSessions(EventFeed feed, JsonMapper json, Clock clock, ChatsProperties properties, PresenceReporter presence,
 			ObjectProvider<MeterRegistry> meters) {
@@ -93,10 +94,12 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 		return queued;
 	}
 
-	private static Thread daemon(Runnable runnable) {
-		Thread thread = new Thread(runnable, "live-sessions");
-		thread.setDaemon(true);
-		return thread;
+	private static ThreadFactory daemon(String name) {
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, name);
+			thread.setDaemon(true);
+			return thread;
+		};
 	}
 
 	LiveSession open(org.springframework.web.socket.WebSocketSession socket) {
