@@ -59,6 +59,10 @@ class LiveSignalsTests {
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
 		ChatsTestSupport.registerWithRelay(registry);
+		// No outbox relay: an instance that outlives this class in the test JVM's context
+		// cache would keep the relay's leadership and publish to this class's broker
+		// after it is gone.
+		registry.add("chatapp.outbox.enabled", () -> "false");
 	}
 
 	@LocalServerPort
@@ -83,17 +87,14 @@ class LiveSignalsTests {
 	@BeforeEach
 	void startSecondInstance() {
 		given(this.users.unknown(anyCollection())).willReturn(Set.of());
-		this.second = ChatsTestSupport.startInstance(
-				"--spring.kafka.bootstrap-servers=" + this.kafka.getBrokersAsString(),
-				"--spring.grpc.client.channel.users.target=static://127.0.0.1:1",
-				"--logging.level.org.apache.kafka=WARN");
+		this.second = startInstance();
 		this.secondPort = ChatsTestSupport.port(this.second);
 	}
 
 	private ConfigurableApplicationContext startInstance() {
 		return ChatsTestSupport.startInstance("--spring.kafka.bootstrap-servers=" + this.kafka.getBrokersAsString(),
 				"--spring.grpc.client.channel.users.target=static://127.0.0.1:1",
-				"--logging.level.org.apache.kafka=WARN");
+				"--logging.level.org.apache.kafka=WARN", "--chatapp.outbox.enabled=false");
 	}
 
 	@AfterEach
