@@ -3,13 +3,23 @@
 # Needs only a JDK 17+. Options go to the AppHost (see apphost/README.md), e.g.
 #   ./run.sh --fresh                   start from empty data
 #   ./run.sh --replicas chats-api=2    two chats-api instances (5001 and 5011)
+#   ./run.sh --profile=production      durable PostgreSQL, default JIT, heaps fit for load
 #   ./run.sh --no-build                start the jars already built
 set -e
 cd "$(dirname "$0")"
-if [ "$1" = "--no-build" ]; then
+build=true
+for arg in "$@"; do
   shift
-else
+  if [ "$arg" = "--no-build" ]; then
+    build=false
+  else
+    set -- "$@" "$arg"
+  fi
+done
+if [ "$build" = true ]; then
   ./mvnw -q -B package -DskipTests
 fi
+# Every socket is a file descriptor: allow as many as the system lets this user have.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 # The AppHost itself is a small supervisor: C1 and the serial collector are plenty.
 exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -jar apphost/target/apphost-0.1.0-SNAPSHOT.jar "$@"

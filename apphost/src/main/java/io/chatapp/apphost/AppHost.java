@@ -120,6 +120,12 @@ public final class AppHost {
 			.withReplicas(options.replicas("chats-api"))
 			.waitFor(kafka)
 			.waitForCompletion(migration);
+		if (options.profile() == Profile.PRODUCTION) {
+			// Sized like a production instance: its 1 GiB heap holds this many idle
+			// sockets (docs/benchmarks), and Tomcat accepts that many connections.
+			chatsApi.withEnvironment("CHATAPP_CHATS_LIVE_MAXSOCKETS", "20000")
+				.withEnvironment("SERVER_TOMCAT_MAXCONNECTIONS", "21000");
+		}
 
 		builder.addService("chats-worker", builder.jar("chats-worker"))
 			.withHttpEndpoint(options.port("chats-worker.port", 5004))
@@ -154,8 +160,9 @@ public final class AppHost {
 
 	private static void printSummary(DistributedApplication app, Dashboard dashboard, Duration elapsed) {
 		StringBuilder summary = new StringBuilder();
-		summary.append(String.format("%n[apphost] ChatApp is up in %.1f s. Data: %s. Ctrl-C stops everything.%n",
-				elapsed.toMillis() / 1000.0, app.dataDirectory()));
+		summary.append(
+				String.format("%n[apphost] ChatApp is up in %.1f s (%s profile). Data: %s. Ctrl-C stops everything.%n",
+						elapsed.toMillis() / 1000.0, app.profile().label(), app.dataDirectory()));
 		for (ResourceSnapshot resource : app.resources()) {
 			String state = resource.state().label()
 					+ ((resource.state() == ResourceState.EXITED) ? "(" + resource.exitCode() + ")" : "");

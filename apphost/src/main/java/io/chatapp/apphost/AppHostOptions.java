@@ -81,6 +81,14 @@ public final class AppHostOptions {
 	}
 
 	/**
+	 * How the system runs: developer flags (the default) or production-like.
+	 * @return the profile ({@code profile}, default {@code development})
+	 */
+	public Profile profile() {
+		return Profile.parse(get("profile", "development"));
+	}
+
+	/**
 	 * Whether resource output is also printed on the console.
 	 * @return {@code true} unless {@code console=false}
 	 */

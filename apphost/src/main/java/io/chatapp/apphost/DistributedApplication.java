@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -40,6 +41,8 @@ import java.util.stream.Stream;
 public final class DistributedApplication implements AutoCloseable {
 
 	private final AppHostOptions options;
+
+	private volatile Instant readyAt;
 
 	private final List<Resource> resources;
 
@@ -118,7 +121,7 @@ public final class DistributedApplication implements AutoCloseable {
 		}
 		prepareDataDirectory();
 		Resource.Context context = new Resource.Context(dataDirectory(), this.console, this.pidFile, this.scheduler,
-				this::stateChanged);
+				this::stateChanged, this.options.profile());
 		this.resources.forEach((resource) -> resource.attach(context));
 		checkPorts(this.resources.stream().filter((resource) -> resource.unavailableReason() == null).toList());
 		List<CompletableFuture<Void>> ready = new ArrayList<>();
@@ -130,6 +133,7 @@ public final class DistributedApplication implements AutoCloseable {
 		}
 		try {
 			CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get();
+			this.readyAt = Instant.now();
 		}
 		catch (ExecutionException ex) {
 			throw new AppHostException(describeFailure());
@@ -138,6 +142,22 @@ public final class DistributedApplication implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new AppHostException("Interrupted while starting", ex);
 		}
+	}
+
+	/**
+	 * When {@link #start()} saw every resource ready (healthy, or a job exited with 0).
+	 * @return the time, empty while starting or after a failed start
+	 */
+	public Optional<Instant> readyAt() {
+		return Optional.ofNullable(this.readyAt);
+	}
+
+	/**
+	 * The profile the resources run with.
+	 * @return development or production-like
+	 */
+	public Profile profile() {
+		return this.options.profile();
 	}
 
 	/**
@@ -551,7 +571,7 @@ public final class DistributedApplication implements AutoCloseable {
 
 		private final List<Object> waits = new ArrayList<>();
 
-		private List<String> jvmArgs = JvmOptions.SERVICE;
+		private List<String> jvmArgs;
 
 		private List<String> args = new ArrayList<>();
 
@@ -572,8 +592,9 @@ public final class DistributedApplication implements AutoCloseable {
 				this.environment.put("SPRING_DATASOURCE_HIKARI_MINIMUM_IDLE", "1");
 			}
 			builder.options.otlpEndpoint().ifPresent(this::withOtlpExporter);
-			builder.options.find(name + ".jvm-args")
-				.ifPresent((value) -> this.jvmArgs = builder.options.list(name + ".jvm-args"));
+			this.jvmArgs = builder.options.find(name + ".jvm-args")
+				.map((value) -> builder.options.list(name + ".jvm-args"))
+				.orElse(JvmOptions.service(builder.options.profile()));
 			this.args.addAll(builder.options.list(name + ".args"));
 		}
 
@@ -697,13 +718,20 @@ public final class DistributedApplication implements AutoCloseable {
 		private void withOtlpExporter(String endpoint) {
 			this.environment.put("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint);
 			this.environment.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+			// Metrics leave through Micrometer's OTLP registry, which Spring Boot
+			// configures from its own properties rather than from OTEL_*.
+			this.environment.put("MANAGEMENT_OTLP_METRICS_EXPORT_URL", endpoint + "/v1/metrics");
+			if (this.builder.options.profile() == Profile.PRODUCTION) {
+				// As a production system would: one trace in ten, the exporters' usual
+				// batching, metrics every 10 s.
+				this.environment.put("MANAGEMENT_TRACING_SAMPLING_PROBABILITY", "0.1");
+				this.environment.put("MANAGEMENT_OTLP_METRICS_EXPORT_STEP", "10s");
+				return;
+			}
 			// One-second export intervals: the dashboard should show what just happened.
 			this.environment.put("OTEL_METRIC_EXPORT_INTERVAL", "1000");
 			this.environment.put("OTEL_BSP_SCHEDULE_DELAY", "1000");
 			this.environment.put("OTEL_BLRP_SCHEDULE_DELAY", "1000");
-			// Metrics leave through Micrometer's OTLP registry, which Spring Boot
-			// configures from its own properties rather than from OTEL_*.
-			this.environment.put("MANAGEMENT_OTLP_METRICS_EXPORT_URL", endpoint + "/v1/metrics");
 			this.environment.put("MANAGEMENT_OTLP_METRICS_EXPORT_STEP", "1s");
 		}
 

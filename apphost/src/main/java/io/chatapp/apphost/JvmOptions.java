@@ -12,13 +12,20 @@ import java.util.List;
 final class JvmOptions {
 
 	/**
-	 * For the Spring Boot services and the migration job: C1 only (most of the start time
-	 * is JIT compilation, and a dev system never needs C2's peak speed), the serial
-	 * collector (no GC threads to spare on 2 cores), a modest heap and smaller thread
-	 * stacks.
+	 * For the Spring Boot services and the migration job in the development profile: C1
+	 * only (most of the start time is JIT compilation, and a dev system never needs C2's
+	 * peak speed), the serial collector (no GC threads to spare on 2 cores), a modest
+	 * heap and smaller thread stacks.
 	 */
 	static final List<String> SERVICE = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms32m", "-Xmx256m",
 			"-Xss512k", "-XX:ReservedCodeCacheSize=64m");
+
+	/**
+	 * For the services in the production profile: the default JIT (C2 compiles the hot
+	 * paths, with intrinsics for the JWT's RSA arithmetic and Base64), G1 with a heap
+	 * that holds a busy instance's sockets and queues.
+	 */
+	static final List<String> SERVICE_PRODUCTION = List.of("-XX:+UseG1GC", "-Xms256m", "-Xmx1g");
 
 	/**
 	 * For the Kafka broker: its heap capped (a broker with a handful of topics needs
@@ -26,6 +33,21 @@ final class JvmOptions {
 	 */
 	static final List<String> KAFKA = List.of("-Xms64m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
 			"-Xss512k");
+
+	/**
+	 * For the Kafka broker in the production profile: Kafka's own defaults (a 1 GiB heap,
+	 * G1 with a 20 ms pause goal) and the default JIT.
+	 */
+	static final List<String> KAFKA_PRODUCTION = List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC",
+			"-XX:MaxGCPauseMillis=20");
+
+	static List<String> service(Profile profile) {
+		return (profile == Profile.PRODUCTION) ? SERVICE_PRODUCTION : SERVICE;
+	}
+
+	static List<String> kafka(Profile profile) {
+		return (profile == Profile.PRODUCTION) ? KAFKA_PRODUCTION : KAFKA;
+	}
 
 	private JvmOptions() {
 	}

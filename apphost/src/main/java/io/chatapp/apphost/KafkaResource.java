@@ -180,7 +180,7 @@ public final class KafkaResource extends ChildProcessResource implements Connect
 	private List<String> javaCommand(Path home, String mainClass, String... args) {
 		List<String> command = new ArrayList<>();
 		command.add(Processes.javaLauncher());
-		command.addAll(JvmOptions.KAFKA);
+		command.addAll(JvmOptions.kafka(context().profile()));
 		command.add("-Dlog4j2.configurationFile=" + home.resolve("log4j2.properties"));
 		if (mainClass.equals("kafka.Kafka")) {
 			String classPath = absoluteClassPath();

@@ -122,12 +122,22 @@ public final class PostgresResource extends Resource {
 			Files.createDirectories(serverLog.getParent());
 			long offset = Files.exists(serverLog) ? Files.size(serverLog) : 0;
 			startTailing(serverLog, offset);
-			EmbeddedPostgresServer started = EmbeddedPostgresServer.start(home, this.port, (builder) -> builder
+			boolean production = context().profile() == Profile.PRODUCTION;
+			EmbeddedPostgresServer started = EmbeddedPostgresServer.start(home, this.port, (builder) -> {
+				if (production) {
+					// Durable: a commit is acknowledged once its WAL is on disk.
+					// Concurrent commits share one flush, and checkpoints are spread
+					// out rather than forced by WAL volume under load.
+					builder.setServerConfig("fsync", "on")
+						.setServerConfig("shared_buffers", "256MB")
+						.setServerConfig("max_wal_size", "2GB");
+				}
 				// The AppHost stops PostgreSQL itself, last, after the services:
 				// zonky's own shutdown hook would stop it while they still run.
-				.setRegisterShutdownHook(false)
-				.setOutputRedirector(Redirect.appendTo(serverLog.toFile()))
-				.setErrorRedirector(Redirect.appendTo(serverLog.toFile())));
+				return builder.setRegisterShutdownHook(false)
+					.setOutputRedirector(Redirect.appendTo(serverLog.toFile()))
+					.setErrorRedirector(Redirect.appendTo(serverLog.toFile()));
+			});
 			synchronized (this) {
 				this.server = started;
 			}

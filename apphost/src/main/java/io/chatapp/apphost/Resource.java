@@ -189,9 +189,10 @@ public abstract class Resource {
 	 * @param pidFile the pid file
 	 * @param scheduler runs periodic checks
 	 * @param listener told about every state change
+	 * @param profile development or production-like flags
 	 */
 	record Context(Path dataDirectory, PrintStream console, PidFile pidFile, ScheduledExecutorService scheduler,
-			Consumer<ResourceSnapshot> listener) {
+			Consumer<ResourceSnapshot> listener, Profile profile) {
 
 		Path directoryOf(String name) {
 			return this.dataDirectory.resolve(name);

@@ -116,7 +116,8 @@ public final class Dashboard implements AutoCloseable {
 		Guard guard = new Guard(settings.token(), settings.address().isLoopbackAddress());
 		Map<String, HttpHandler> routes = Map.of("/", new StaticFiles(), "/api/resources",
 				new ResourcesApi(app, executor), "/api/logs/console", new ConsoleLogsApi(app), "/api/kafka", kafka,
-				"/api/telemetry", (telemetry != null) ? telemetry : new NoTelemetry());
+				"/api/telemetry", (telemetry != null) ? telemetry : new NoTelemetry(), "/api/apphost",
+				new AppHostApi(app));
 		routes.forEach((path, handler) -> {
 			HttpContext context = server.createContext(path, handler);
 			// First: whatever fails (even out of memory) is answered, and the

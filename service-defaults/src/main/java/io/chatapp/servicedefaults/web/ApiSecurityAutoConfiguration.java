@@ -1,10 +1,13 @@
 package io.chatapp.servicedefaults.web;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -17,6 +20,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
@@ -52,6 +56,27 @@ public class ApiSecurityAutoConfiguration {
 	@ConditionalOnMissingBean
 	UserIdSubject userIdSubject() {
 		return new UserIdSubject();
+	}
+
+	/**
+	 * Whichever {@code JwtDecoder} the service has (Spring Boot's from the JWKS, or its
+	 * own) remembers the tokens it verified.
+	 */
+	@Bean
+	static BeanPostProcessor verifiedTokenCache(ObjectProvider<WebApiProperties> properties) {
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				if (bean instanceof JwtDecoder decoder && !(bean instanceof VerifiedTokenCache)) {
+					WebApiProperties settings = properties.getObject();
+					if (settings.verifiedTokens() > 0) {
+						return new VerifiedTokenCache(decoder, settings.verifiedTokens(),
+								settings.verifiedTokenMaxAge(), Clock.systemUTC());
+					}
+				}
+				return bean;
+			}
+		};
 	}
 
 	@Bean

@@ -1,5 +1,6 @@
 package io.chatapp.servicedefaults.web;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -13,9 +14,15 @@ import org.springframework.util.unit.DataSize;
  * @param publicPaths requests that need no access token, as {@code "METHOD /path"} or
  * {@code "/path"} (any method); Ant-style patterns are allowed. Health, OpenAPI and
  * Swagger UI are always public.
+ * @param verifiedTokens how many verified access tokens are remembered, so a client's
+ * next request with the same token skips the signature check ({@code 0}: verify every
+ * time)
+ * @param verifiedTokenMaxAge longest a verified token is remembered (at most until it
+ * expires); a signing key withdrawn from the JWKS stops being honoured within this time
  */
 @ConfigurationProperties("chatapp.web")
-public record WebApiProperties(@DefaultValue("64KB") DataSize maxRequestSize, List<String> publicPaths) {
+public record WebApiProperties(@DefaultValue("64KB") DataSize maxRequestSize, List<String> publicPaths,
+		@DefaultValue("10000") int verifiedTokens, @DefaultValue("5m") Duration verifiedTokenMaxAge) {
 
 	public WebApiProperties {
 		publicPaths = (publicPaths != null) ? List.copyOf(publicPaths) : List.of();
