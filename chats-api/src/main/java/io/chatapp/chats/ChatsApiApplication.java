@@ -1,5 +1,6 @@
 package io.chatapp.chats;
 
+import io.chatapp.chats.live.LiveConfiguration;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.info.Info;
@@ -23,6 +24,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class ChatsApiApplication {
 
 	public static void main(String[] args) {
+		LiveConfiguration.smallWebSocketBuffers();
 		SpringApplication.run(ChatsApiApplication.class, args);
 	}
 

@@ -39,7 +39,7 @@ public record ChatsProperties(@DefaultValue("120") int sendsPerMinute, @DefaultV
 	 * @param frameBurst frames a client may send at once
 	 * @param queueFrames most frames waiting to be written to one socket
 	 * @param queueBytes most bytes waiting to be written to one socket
-	 * @param maxSockets most sockets this instance holds (each costs about 60 KB of heap,
+	 * @param maxSockets most sockets this instance holds (each costs about 35 KB of heap,
 	 * mostly the container's buffers); more are closed with 1013 and clients try again
 	 * with back-off, possibly on another instance
 	 * @param feedInterval how often the event feed looks for new events when no

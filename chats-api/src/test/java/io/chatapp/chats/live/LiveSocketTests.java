@@ -251,6 +251,10 @@ class LiveSocketTests {
 		huge.send("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(5000) + "\"}");
 		assertThat(huge.closeCode(WAIT)).as("a frame over 4 KiB").isEqualTo(1009);
 
+		SocketClient binary = ready(this.alice);
+		binary.sendBinary(new byte[1024]);
+		assertThat(binary.closeCode(WAIT)).as("a binary frame over 256 bytes").isEqualTo(1009);
+
 		SocketClient flood = ready(this.alice);
 		for (int i = 0; i < 100 && !flood.closed.isDone(); i++) {
 			flood.send("{\"type\":\"ping\"}");
