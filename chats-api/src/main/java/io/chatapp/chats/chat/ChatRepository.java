@@ -87,18 +87,6 @@ public class ChatRepository {
 			.optional();
 	}
 
-	/**
-	 * Takes the chat's next seq (the caller holds the chat's lock) and marks activity.
-	 * @param chatId the chat
-	 * @param now the activity time
-	 * @return the new seq
-	 */
-	public long nextSeq(UUID chatId, Instant now) {
-		return this.jdbc.sql("""
-				UPDATE chats SET last_seq = last_seq + 1, last_activity_at = :now WHERE id = :id RETURNING last_seq
-				""").param("id", chatId).param("now", Timestamp.from(now)).query(Long.class).single();
-	}
-
 	Optional<Chat> find(UUID chatId) {
 		return this.jdbc.sql("SELECT " + CHAT_COLUMNS + " FROM chats c WHERE c.id = :id")
 			.param("id", chatId)

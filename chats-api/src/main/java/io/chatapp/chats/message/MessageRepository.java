@@ -27,8 +27,23 @@ public class MessageRepository {
 		this.jdbc = jdbc;
 	}
 
-	void insert(MessageResponse message) {
+	/**
+	 * Stores a chat's next message in one statement: the chat's last seq and activity
+	 * time move to it, and the sender's read marker too (sending implies having read
+	 * everything up to one's own message). The caller holds the chat's lock, so
+	 * {@code message.seq()} is the chat's last seq plus one.
+	 * @param message the message
+	 * @throws org.springframework.dao.DuplicateKeyException when the sender already used
+	 * the message's {@code clientMessageId}
+	 */
+	void insertNext(MessageResponse message) {
 		this.jdbc.sql("""
+				WITH chat AS (
+				  UPDATE chats SET last_seq = :seq, last_activity_at = :sentAt WHERE id = :chatId
+				), sender AS (
+				  UPDATE chat_members SET read_seq = :seq
+				  WHERE chat_id = :chatId AND user_id = :senderId AND read_seq < :seq
+				)
 				INSERT INTO messages (chat_id, seq, id, sender_id, client_message_id, content, reply_to_seq, sent_at)
 				VALUES (:chatId, :seq, :id, :senderId, :clientMessageId, :content, :replyToSeq, :sentAt)
 				""")

@@ -84,24 +84,17 @@ public class MessageService {
 
 	private Sent sendInTransaction(UUID chatId, UUID senderId, MessageRequests.Send request) {
 		Chat chat = lockAsMember(chatId, senderId);
-		if (request.clientMessageId() != null) {
-			// Retries of one send queue on the chat lock: the later one sees the first
-			// one's row.
-			var existing = this.messages.findByClientMessageId(senderId, request.clientMessageId());
-			if (existing.isPresent()) {
-				return original(existing.get(), chatId, senderId);
-			}
-		}
 		if (request.replyToSeq() != null && request.replyToSeq() > chat.lastSeq()) {
 			throw ProblemException.invalid("replyToSeq", "no message with this seq in the chat");
 		}
+		// The chat's lock is held, so its next seq is this one. A retry of the same send
+		// queued on the lock meets the idempotency key's unique index: this transaction
+		// rolls back (seq and all) and the caller returns the first one's message.
 		Instant now = now();
-		long seq = this.chats.nextSeq(chatId, now);
+		long seq = chat.lastSeq() + 1;
 		MessageResponse message = new MessageResponse(UUID.randomUUID(), chatId, seq, senderId, request.content(),
 				request.clientMessageId(), request.replyToSeq(), now, null, false, Map.of());
-		this.messages.insert(message);
-		// Sending implies having read everything up to one's own message.
-		this.chats.advanceReadSeq(chatId, senderId, seq);
+		this.messages.insertNext(message);
 		this.events.record(ChatEvent.of("message.created", chatId, senderId, seq, now, messageData(message)));
 		return new Sent(message, true);
 	}
