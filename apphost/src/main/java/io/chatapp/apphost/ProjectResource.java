@@ -202,6 +202,14 @@ public final class ProjectResource extends ChildProcessResource {
 		return endpoint("http").url() + "/health";
 	}
 
+	/**
+	 * The JVM flags the instance starts with.
+	 * @return the flags, before the class-data-sharing ones
+	 */
+	public List<String> jvmArgs() {
+		return this.jvmArgs;
+	}
+
 	private List<String> command() {
 		List<String> command = new ArrayList<>();
 		command.add(Processes.javaLauncher());

@@ -57,6 +57,34 @@ class ResourceModelTests {
 	}
 
 	@Test
+	void theProductionProfileRunsServicesOnTheDefaultJitWithSocketsSizedForItsHeap() {
+		Map<String, String> options = TestModels.options("production");
+		options.put("profile", "production");
+
+		DistributedApplication app = AppHost.build(AppHostOptions.of(options));
+
+		assertThat(app.profile()).isEqualTo(Profile.PRODUCTION);
+		ProjectResource chatsApi = (ProjectResource) app.resource("chats-api").orElseThrow();
+		assertThat(chatsApi.jvmArgs()).contains("-Xmx1g").doesNotContain("-XX:TieredStopAtLevel=1");
+		assertThat(chatsApi.environment()).containsEntry("CHATAPP_CHATS_LIVE_MAXSOCKETS", "20000");
+		ProjectResource usersApi = (ProjectResource) app.resource("users-api").orElseThrow();
+		assertThat(usersApi.jvmArgs()).doesNotContain("-XX:TieredStopAtLevel=1");
+	}
+
+	@Test
+	void theDevelopmentProfileIsTheDefaultAndAnUnknownProfileIsRejected() {
+		DistributedApplication app = AppHost.build(AppHostOptions.of(TestModels.options("development")));
+		assertThat(app.profile()).isEqualTo(Profile.DEVELOPMENT);
+		ProjectResource chatsApi = (ProjectResource) app.resource("chats-api").orElseThrow();
+		assertThat(chatsApi.jvmArgs()).contains("-XX:TieredStopAtLevel=1", "-Xmx256m");
+		assertThat(chatsApi.environment()).doesNotContainKey("CHATAPP_CHATS_LIVE_MAXSOCKETS");
+
+		assertThatExceptionOfType(AppHostException.class)
+			.isThrownBy(() -> AppHostOptions.parse("--profile=fast").profile())
+			.withMessageContaining("--profile=production");
+	}
+
+	@Test
 	void theCommandLineOverridesDefaultsAndNamesReplicas() {
 		AppHostOptions options = AppHostOptions.parse("--fresh", "--replicas", "chats-api=2", "--kafka.port=19092",
 				"--data-dir", "/tmp/x");

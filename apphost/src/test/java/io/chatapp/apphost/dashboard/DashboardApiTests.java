@@ -77,6 +77,16 @@ class DashboardApiTests {
 	}
 
 	@Test
+	void theAppHostReportsItsProfileProcessAndTimeToReady() {
+		JsonNode apphost = this.client.get("/api/apphost").json();
+		assertThat(apphost.get("profile").asText()).isEqualTo("development");
+		assertThat(apphost.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+		// The model is started in this test's JVM, after the JVM itself started.
+		assertThat(apphost.get("readyInMs").asLong()).isPositive();
+		assertThat(this.client.get("/api/apphost/nothing").status()).isEqualTo(404);
+	}
+
+	@Test
 	void badResourceRequestsAnswer4xxJson() {
 		assertError(this.client.get("/api/resources/nope"), 404, "No resource named nope");
 		assertError(this.client.post("/api/resources/web/explode", null), 404, "Unknown action");
