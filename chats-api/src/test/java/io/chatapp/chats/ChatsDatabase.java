@@ -9,9 +9,7 @@ import javax.sql.DataSource;
 import io.chatapp.testsupport.EmbeddedPostgresServer;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Repository tests' access to the migrated test database as {@code chats_app}, with
@@ -20,23 +18,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public final class ChatsDatabase {
 
-	private final DataSource dataSource;
-
 	private final JdbcClient jdbc;
 
 	public ChatsDatabase() {
 		EmbeddedPostgresServer server = ChatsTestSupport.database();
-		this.dataSource = new DriverManagerDataSource(server.jdbcUrl(), "chats_app", "chats_app_test");
-		this.jdbc = JdbcClient.create(this.dataSource);
+		DataSource dataSource = new DriverManagerDataSource(server.jdbcUrl(), "chats_app", "chats_app_test");
+		this.jdbc = JdbcClient.create(dataSource);
 	}
 
 	public JdbcClient jdbc() {
 		return this.jdbc;
-	}
-
-	/** Transactions on the same connections as {@link #jdbc()}. */
-	public TransactionTemplate transactions() {
-		return new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
 	}
 
 	/** A new group chat with the given members, all with read marker 0. */

@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -33,8 +34,17 @@ public class MessageRepository {
 
 	private final JdbcClient jdbc;
 
+	private final long fewMatches;
+
+	@Autowired
 	MessageRepository(JdbcClient jdbc) {
+		this(jdbc, FEW_MATCHES);
+	}
+
+	/** With another threshold, so that tests can take either way of searching. */
+	MessageRepository(JdbcClient jdbc, long fewMatches) {
 		this.jdbc = jdbc;
+		this.fewMatches = fewMatches;
 	}
 
 	void insert(MessageResponse message) {
@@ -198,7 +208,10 @@ public class MessageRepository {
 	 * stops after a few rows; a rare one would read the whole chat.</li>
 	 * </ul>
 	 * PostgreSQL cannot make this choice itself: it plans a query once for all the user's
-	 * chats from average chat sizes, and chat sizes are skewed.
+	 * chats from average chat sizes, and chat sizes are skewed. For the same reason the
+	 * walk is fenced ({@code OFFSET 0} keeps the word's condition out of the scan), or
+	 * the planner intersects the GIN index with a bitmap of every message of each chat, a
+	 * million entries for a big one.
 	 * @param userId the searcher
 	 * @param query words, in web-search syntax
 	 * @param chatId only this chat, or null for all the user's chats
@@ -207,7 +220,7 @@ public class MessageRepository {
 	 */
 	List<MessageResponse> search(UUID userId, String query, UUID chatId, int limit) {
 		String chatFilter = (chatId != null) ? "AND cm.chat_id = :chatId" : "";
-		String sql = (estimatedMatches(query) <= FEW_MATCHES) ? """
+		String sql = (estimatedMatches(query) <= this.fewMatches) ? """
 				WITH hits AS MATERIALIZED (
 				  SELECT chat_id, seq, sent_at FROM messages
 				  WHERE search_vector @@ websearch_to_tsquery('simple', :query) AND NOT deleted),
@@ -218,19 +231,20 @@ public class MessageRepository {
 				  LIMIT :limit)
 				SELECT %1$s FROM newest n JOIN messages m ON m.chat_id = n.chat_id AND m.seq = n.seq
 				ORDER BY n.sent_at DESC, n.chat_id, n.seq DESC
-				""".formatted(prefixed(), chatFilter)
-				: """
-						SELECT %1$s FROM chat_members cm
-						CROSS JOIN LATERAL (
-						  SELECT %1$s FROM messages m
-						  WHERE m.chat_id = cm.chat_id AND m.search_vector @@ websearch_to_tsquery('simple', :query) AND NOT m.deleted
-						  ORDER BY m.seq DESC
-						  LIMIT :limit) m
-						WHERE cm.user_id = :userId %2$s
-						ORDER BY m.sent_at DESC, m.chat_id, m.seq DESC
-						LIMIT :limit
-						"""
-					.formatted(prefixed(), chatFilter);
+				""".formatted(prefixed(), chatFilter) : """
+				SELECT %1$s FROM chat_members cm
+				CROSS JOIN LATERAL (
+				  SELECT recent.* FROM (
+				    SELECT %1$s, m.search_vector FROM messages m
+				    WHERE m.chat_id = cm.chat_id AND NOT m.deleted
+				    ORDER BY m.seq DESC
+				    OFFSET 0) recent
+				  WHERE recent.search_vector @@ websearch_to_tsquery('simple', :query)
+				  LIMIT :limit) m
+				WHERE cm.user_id = :userId %2$s
+				ORDER BY m.sent_at DESC, m.chat_id, m.seq DESC
+				LIMIT :limit
+				""".formatted(prefixed(), chatFilter);
 		JdbcClient.StatementSpec spec = this.jdbc.sql(sql)
 			.param("userId", userId)
 			.param("query", query)

@@ -17,7 +17,9 @@ class MessageSearchTests {
 
 	private final ChatsDatabase database = new ChatsDatabase();
 
-	private final MessageRepository messages = new MessageRepository(this.database.jdbc());
+	private final MessageRepository fromIndex = new MessageRepository(this.database.jdbc(), Long.MAX_VALUE);
+
+	private final MessageRepository byWalking = new MessageRepository(this.database.jdbc(), -1);
 
 	private final UUID me = UUID.randomUUID();
 
@@ -105,8 +107,10 @@ class MessageSearchTests {
 	}
 
 	private List<MessageResponse> search(UUID chatId, int limit) {
-		return this.database.transactions()
-			.execute((status) -> this.messages.search(this.me, this.word, chatId, limit));
+		List<MessageResponse> indexed = this.fromIndex.search(this.me, this.word, chatId, limit);
+		List<MessageResponse> walked = this.byWalking.search(this.me, this.word, chatId, limit);
+		assertThat(walked).as("walking the chats finds what the index finds").isEqualTo(indexed);
+		return indexed;
 	}
 
 }
