@@ -21,6 +21,12 @@ public class ChatRepository {
 
 	private static final String CHAT_COLUMNS = "c.id, c.type, c.title, c.created_at, c.created_by, c.last_seq, c.last_activity_at";
 
+	/**
+	 * Unread counts stop here: a chat with this many unread messages or more reports this
+	 * number (a client shows "999+").
+	 */
+	static final int UNREAD_CAP = 1000;
+
 	private final JdbcClient jdbc;
 
 	ChatRepository(JdbcClient jdbc) {
@@ -142,8 +148,11 @@ public class ChatRepository {
 	}
 
 	/**
-	 * Unread messages per chat: from others, not deleted, after the user's read marker.
-	 * Read through the (chat_id, seq) primary key from the marker on.
+	 * Unread messages per chat: from others, not deleted, after the user's read marker;
+	 * counted exactly up to {@link #UNREAD_CAP}, which stands for "that many or more".
+	 * Each chat reads at most that many rows through the (chat_id, seq) primary key from
+	 * the marker on, so a deep backlog costs no more than a shallow one; all chats of a
+	 * page are counted in one query.
 	 * @param userId the reader
 	 * @param chatIds the chats
 	 * @return counts by chat (absent means zero)
@@ -153,15 +162,23 @@ public class ChatRepository {
 		if (chatIds.isEmpty()) {
 			return counts;
 		}
-		this.jdbc.sql("""
-				SELECT m.chat_id, count(msg.seq) AS unread
-				FROM chat_members m
-				JOIN messages msg ON msg.chat_id = m.chat_id AND msg.seq > m.read_seq
-				WHERE m.user_id = :userId AND m.chat_id = ANY(:ids) AND msg.sender_id <> :userId AND NOT msg.deleted
-				GROUP BY m.chat_id
-				""").param("userId", userId).param("ids", chatIds.toArray(UUID[]::new)).query((rs) -> {
-			counts.put(rs.getObject("chat_id", UUID.class), rs.getLong("unread"));
-		});
+		this.jdbc
+			.sql("""
+					SELECT m.chat_id, unread.n
+					FROM chat_members m
+					CROSS JOIN LATERAL (
+					  SELECT count(*) AS n FROM (
+					    SELECT 1 FROM messages msg
+					    WHERE msg.chat_id = m.chat_id AND msg.seq > m.read_seq AND msg.sender_id <> :userId AND NOT msg.deleted
+					    LIMIT :cap) capped) unread
+					WHERE m.user_id = :userId AND m.chat_id = ANY(:ids) AND unread.n > 0
+					""")
+			.param("userId", userId)
+			.param("ids", chatIds.toArray(UUID[]::new))
+			.param("cap", UNREAD_CAP)
+			.query((rs) -> {
+				counts.put(rs.getObject("chat_id", UUID.class), rs.getLong("n"));
+			});
 		return counts;
 	}
 

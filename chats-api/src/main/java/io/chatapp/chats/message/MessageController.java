@@ -102,7 +102,7 @@ class MessageController {
 	}
 
 	/**
-	 * Search results, best match first.
+	 * Search results, newest first.
 	 *
 	 * @param items the matching messages
 	 */

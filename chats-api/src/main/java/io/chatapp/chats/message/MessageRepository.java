@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -21,10 +24,27 @@ public class MessageRepository {
 
 	private static final String COLUMNS = "chat_id, seq, id, sender_id, client_message_id, content, reply_to_seq, sent_at, edited_at, deleted";
 
+	/**
+	 * Up to this many estimated matches, search reads every match from the GIN index
+	 * (about as costly as walking 5,000 rows); above it, it walks the newest messages.
+	 */
+	static final long FEW_MATCHES = 5_000;
+
+	private static final Pattern PLANNED_ROWS = Pattern.compile("rows=(\\d+)");
+
 	private final JdbcClient jdbc;
 
+	private final long fewMatches;
+
+	@Autowired
 	MessageRepository(JdbcClient jdbc) {
+		this(jdbc, FEW_MATCHES);
+	}
+
+	/** With another threshold, so that tests can take either way of searching. */
+	MessageRepository(JdbcClient jdbc, long fewMatches) {
 		this.jdbc = jdbc;
+		this.fewMatches = fewMatches;
 	}
 
 	/**
@@ -191,22 +211,56 @@ public class MessageRepository {
 	}
 
 	/**
-	 * Full-text search over the messages of the user's chats, best match first.
+	 * Full-text search over the messages of the user's chats, newest first. A search
+	 * takes one of two ways, by PostgreSQL's estimate of how many messages match (from
+	 * the statistics of the search column, without running the search):
+	 * <ul>
+	 * <li>few matches: every match, read through the GIN index, then those in the user's
+	 * chats, sorted. Its cost grows with the number of matches, so it is kept for rare
+	 * words;</li>
+	 * <li>many matches: each chat walked backwards through the (chat_id, seq) primary key
+	 * until {@code limit} matches, then the newest of those across chats. A common word
+	 * stops after a few rows; a rare one would read the whole chat.</li>
+	 * </ul>
+	 * PostgreSQL cannot make this choice itself: it plans a query once for all the user's
+	 * chats from average chat sizes, and chat sizes are skewed. For the same reason the
+	 * walk is fenced ({@code OFFSET 0} keeps the word's condition out of the scan), or
+	 * the planner intersects the GIN index with a bitmap of every message of each chat, a
+	 * million entries for a big one.
 	 * @param userId the searcher
 	 * @param query words, in web-search syntax
 	 * @param chatId only this chat, or null for all the user's chats
 	 * @param limit the most results
-	 * @return matching messages
+	 * @return matching messages, newest first
 	 */
 	List<MessageResponse> search(UUID userId, String query, UUID chatId, int limit) {
-		String chatFilter = (chatId != null) ? "AND m.chat_id = :chatId" : "";
-		JdbcClient.StatementSpec spec = this.jdbc.sql("""
-				SELECT %s FROM messages m
-				JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = :userId
-				WHERE m.search_vector @@ websearch_to_tsquery('simple', :query) AND NOT m.deleted %s
-				ORDER BY ts_rank(m.search_vector, websearch_to_tsquery('simple', :query)) DESC, m.sent_at DESC
+		String chatFilter = (chatId != null) ? "AND cm.chat_id = :chatId" : "";
+		String sql = (estimatedMatches(query) <= this.fewMatches) ? """
+				WITH hits AS MATERIALIZED (
+				  SELECT chat_id, seq, sent_at FROM messages
+				  WHERE search_vector @@ websearch_to_tsquery('simple', :query) AND NOT deleted),
+				newest AS (
+				  SELECT h.chat_id, h.seq, h.sent_at FROM hits h
+				  JOIN chat_members cm ON cm.chat_id = h.chat_id AND cm.user_id = :userId %2$s
+				  ORDER BY h.sent_at DESC, h.chat_id, h.seq DESC
+				  LIMIT :limit)
+				SELECT %1$s FROM newest n JOIN messages m ON m.chat_id = n.chat_id AND m.seq = n.seq
+				ORDER BY n.sent_at DESC, n.chat_id, n.seq DESC
+				""".formatted(prefixed(), chatFilter) : """
+				SELECT %1$s FROM chat_members cm
+				CROSS JOIN LATERAL (
+				  SELECT recent.* FROM (
+				    SELECT %1$s, m.search_vector FROM messages m
+				    WHERE m.chat_id = cm.chat_id AND NOT m.deleted
+				    ORDER BY m.seq DESC
+				    OFFSET 0) recent
+				  WHERE recent.search_vector @@ websearch_to_tsquery('simple', :query)
+				  LIMIT :limit) m
+				WHERE cm.user_id = :userId %2$s
+				ORDER BY m.sent_at DESC, m.chat_id, m.seq DESC
 				LIMIT :limit
-				""".formatted(prefixed(), chatFilter))
+				""".formatted(prefixed(), chatFilter);
+		JdbcClient.StatementSpec spec = this.jdbc.sql(sql)
 			.param("userId", userId)
 			.param("query", query)
 			.param("limit", limit);
@@ -214,6 +268,21 @@ public class MessageRepository {
 			spec = spec.param("chatId", chatId);
 		}
 		return withReactions(spec.query(MessageRepository::map).list());
+	}
+
+	/**
+	 * How many messages PostgreSQL expects to match, over all chats: the row estimate of
+	 * a plan, which costs a fraction of a millisecond.
+	 */
+	private long estimatedMatches(String query) {
+		String top = this.jdbc
+			.sql("EXPLAIN SELECT 1 FROM messages WHERE search_vector @@ websearch_to_tsquery('simple', :query)")
+			.param("query", query)
+			.query(String.class)
+			.list()
+			.get(0);
+		Matcher rows = PLANNED_ROWS.matcher(top);
+		return rows.find() ? Long.parseLong(rows.group(1)) : Long.MAX_VALUE;
 	}
 
 	private static String prefixed() {
