@@ -1,5 +1,7 @@
 package io.chatapp.benchmarks;
 
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +18,8 @@ import org.HdrHistogram.Histogram;
 final class OpenLoop {
 
 	/** What a run at one rate gave. */
-	record Result(double offeredRate, double seconds, long ok, long errors, long rateLimited, Histogram latency) {
+	record Result(double offeredRate, double seconds, long ok, long errors, long rateLimited, Histogram latency,
+			Map<Integer, Long> errorStatuses) {
 
 		double achievedRate() {
 			return this.ok / this.seconds;
@@ -81,6 +84,7 @@ final class OpenLoop {
 	Result run(double rate, double seconds, Sender send, Timeline timeline) throws InterruptedException {
 		Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
 		long[] counts = new long[3];
+		Map<Integer, Long> statuses = new TreeMap<>();
 		Semaphore inFlight = new Semaphore(this.maxInFlight);
 		long start = this.clock.nanoTime();
 		long total = (long) (rate * seconds);
@@ -107,6 +111,7 @@ final class OpenLoop {
 					}
 					else {
 						counts[1]++;
+						statuses.merge(code, 1L, Long::sum);
 					}
 				}
 				inFlight.release();
@@ -115,7 +120,7 @@ final class OpenLoop {
 		inFlight.acquire(this.maxInFlight);
 		inFlight.release(this.maxInFlight);
 		synchronized (latency) {
-			return new Result(rate, seconds, counts[0], counts[1], counts[2], latency.copy());
+			return new Result(rate, seconds, counts[0], counts[1], counts[2], latency.copy(), new TreeMap<>(statuses));
 		}
 	}
 

@@ -209,11 +209,14 @@ final class Sends {
 		entry.put("achievedPerSecond", Stats.round(result.achievedRate(), 1));
 		entry.put("ok", result.ok());
 		entry.put("errors", result.errors());
+		entry.put("errorStatuses (-1: no answer)", result.errorStatuses());
 		entry.put("latency", Stats.latency(result.latency()));
 		return entry;
 	}
 
-	private static final Pattern MARKER = Pattern.compile("\"content\":\"e2e-(\\d+)-(\\d+)\"");
+	private static final boolean DEBUG = System.getenv("BENCH_DEBUG") != null;
+
+	private static final Pattern MARKER = Pattern.compile("\"content\":\\s*\"e2e-(\\d+)-(\\d+)\"");
 
 	/**
 	 * Send -> the other member's socket: every chat's second member listens on
@@ -227,6 +230,9 @@ final class Sends {
 		Histogram[] arrivals = { Stats.histogram() };
 		long[] duplicates = { 0 };
 		WebSockets.Listener listener = (socket, text, received) -> {
+			if (DEBUG) {
+				System.out.println("frame: " + text);
+			}
 			if (!text.contains("message.created")) {
 				return;
 			}

@@ -76,6 +76,7 @@ class OpenLoopTests {
 		assertThat(result.ok()).isEqualTo(7);
 		assertThat(result.rateLimited()).isEqualTo(1);
 		assertThat(result.errors()).isEqualTo(2);
+		assertThat(result.errorStatuses()).containsEntry(-1, 1L).containsEntry(503, 1L).hasSize(2);
 		assertThat(result.achievedRate()).isEqualTo(7.0);
 	}
 
