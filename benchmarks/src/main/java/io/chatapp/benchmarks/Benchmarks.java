@@ -182,17 +182,28 @@ public final class Benchmarks {
 		if (pid == null) {
 			throw new IllegalStateException("AppHost not found (give --apphost-pid or --data-dir)");
 		}
-		List<Long> tree = SystemProbe.tree(pid);
-		section.put("processes", tree.size());
-		long total = SystemProbe.treeRssKb(pid);
+		// PostgreSQL daemonizes away from the AppHost's process tree: every resource's
+		// own
+		// tree counts too, each process once.
+		java.util.Set<Long> pids = new java.util.LinkedHashSet<>(SystemProbe.tree(pid));
+		Map<String, List<Long>> resources = this.probe.resourcePids();
+		resources.values().forEach((list) -> list.forEach((member) -> pids.addAll(SystemProbe.tree(member))));
+		long total = 0;
+		long pss = 0;
+		for (long member : pids) {
+			total += Math.max(0, SystemProbe.status(member, "VmRSS"));
+			pss += Math.max(0, SystemProbe.pssKb(member));
+		}
+		section.put("processes", pids.size());
 		section.put("totalRssKb", total);
 		section.put("totalRssMiB", Stats.round(total / 1024.0, 1));
+		section.put("totalPssMiB", Stats.round(pss / 1024.0, 1));
 		Map<String, Object> perResource = new LinkedHashMap<>();
 		perResource.put("apphost", SystemProbe.status(pid, "VmRSS"));
-		this.probe.resourcePids().forEach((name, pids) -> perResource.put(name, SystemProbe.treeRssKb(pids.get(0))));
+		resources.forEach((name, list) -> perResource.put(name, SystemProbe.treeRssKb(list.get(0))));
 		section.put("rssKbByResource", perResource);
-		progress("apphost: pid %d, %d processes, total RSS %.0f MiB, start to healthy %s ms", pid, tree.size(),
-				total / 1024.0, section.get("startedInMs"));
+		progress("apphost: pid %d, %d processes, total RSS %.0f MiB (PSS %.0f MiB), start to healthy %s ms", pid,
+				pids.size(), total / 1024.0, pss / 1024.0, section.get("startedInMs"));
 		return section;
 	}
 

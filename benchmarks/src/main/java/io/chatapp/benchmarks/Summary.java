@@ -141,7 +141,8 @@ final class Summary {
 		if (results.get("apphostRss") instanceof Map<?, ?> rss) {
 			if (rss.containsKey("totalRssMiB")) {
 				row(out, "AppHost total RSS", rss.get("processes") + " processes, before the load",
-						Report.fmt(rss.get("totalRssMiB")) + " MiB");
+						Report.fmt(rss.get("totalRssMiB")) + " MiB (PSS, shared pages counted once: "
+								+ Report.fmt(rss.get("totalPssMiB")) + " MiB)");
 			}
 			else {
 				row(out, "AppHost RSS", "-", "failed: " + rss.get("error"));

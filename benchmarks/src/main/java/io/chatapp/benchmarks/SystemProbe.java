@@ -137,6 +137,25 @@ final class SystemProbe {
 		return -1;
 	}
 
+	/**
+	 * Proportional set size in kB from {@code /proc/<pid>/smaps_rollup}: shared pages
+	 * (PostgreSQL's shared buffers, mapped class-data archives) split among the processes
+	 * sharing them, so sums are not inflated; -1 where unavailable.
+	 */
+	static long pssKb(long pid) {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+				if (line.startsWith("Pss:")) {
+					return Long.parseLong(line.substring(4).trim().split("\\s+")[0]);
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// Gone, or an older kernel.
+		}
+		return -1;
+	}
+
 	/** A process and all its descendants. */
 	static List<Long> tree(long pid) {
 		List<Long> pids = new ArrayList<>();
