@@ -155,10 +155,16 @@ final class Api {
 	CompletableFuture<Integer> send(String chatId, User sender, String content) {
 		String id = this.run + "-" + this.messageIds.incrementAndGet();
 		String body = "{\"content\":\"" + content + "\",\"clientMessageId\":\"" + id + "\"}";
-		return this.http
-			.sendAsync(request("POST", this.chatsUrl + "/api/chats/" + chatId + "/messages", sender.token(), body),
-					HttpResponse.BodyHandlers.discarding())
-			.handle((response, failure) -> (failure != null) ? -1 : response.statusCode());
+		HttpRequest request = request("POST", this.chatsUrl + "/api/chats/" + chatId + "/messages", sender.token(),
+				body);
+		// A kept-alive connection the server closed just as the request went out fails
+		// without an answer; the send is idempotent, so it is sent once more, as a client
+		// would, and its latency still counts from the first attempt.
+		return this.http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+			.handle((response, failure) -> (failure != null) ? null : response.statusCode())
+			.thenCompose((status) -> (status != null) ? CompletableFuture.completedFuture(status)
+					: this.http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+						.handle((response, failure) -> (failure != null) ? -1 : response.statusCode()));
 	}
 
 	/** A GET whose body is read and dropped; completes with the status. */

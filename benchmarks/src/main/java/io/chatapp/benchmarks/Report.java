@@ -18,6 +18,7 @@ import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -93,6 +94,8 @@ final class Report {
 		LogarithmicAxis axis = new LogarithmicAxis("latency (ms, log scale)");
 		axis.setAllowNegativesFlag(false);
 		plot.setRangeAxis(axis);
+		XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+		plot.setRenderer(renderer);
 		style(plot);
 		ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 500);
 	}
@@ -128,6 +131,7 @@ final class Report {
 		JFreeChart chart = ChartFactory.createXYLineChart("Ramp (closed model)", "concurrent clients",
 				"acknowledged sends per second", new XYSeriesCollection(throughput), PlotOrientation.VERTICAL, true,
 				false, false);
+		chart.getXYPlot().setRenderer(new XYLineAndShapeRenderer(true, true));
 		style(chart.getXYPlot());
 		ChartUtils.saveChartAsPNG(file.toFile(), chart, 700, 450);
 	}
