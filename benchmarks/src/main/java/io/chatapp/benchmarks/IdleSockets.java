@@ -1,9 +1,12 @@
 package io.chatapp.benchmarks;
 
+import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import com.sun.management.UnixOperatingSystemMXBean;
 
 /**
  * Idle authenticated sockets on one chats-api instance and the heap they take: the
@@ -14,9 +17,29 @@ final class IdleSockets {
 	private IdleSockets() {
 	}
 
+	/** This JVM's limit on open files, -1 where unknown. */
+	static long openFilesLimit() {
+		if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+			return unix.getMaxFileDescriptorCount();
+		}
+		return -1;
+	}
+
 	static Map<String, Object> run(String wsUrl, List<Api.User> users, int count, Long chatsApiPid) throws Exception {
 		Map<String, Object> section = new LinkedHashMap<>();
 		section.put("requested", count);
+		long ownLimit = openFilesLimit();
+		section.put("benchmarkOpenFilesLimit", ownLimit);
+		if (chatsApiPid != null) {
+			section.put("chatsApiOpenFilesLimit", SystemProbe.openFilesLimit(chatsApiPid));
+		}
+		if (ownLimit > 0 && count > ownLimit - 256) {
+			// Past the limit every further connect fails: open what fits and say so.
+			Benchmarks.progress("sockets: the open-files limit is %d, so %d sockets instead of %d"
+					+ " (raise the hard limit, ulimit -Hn, to open more)", ownLimit, ownLimit - 256, count);
+			count = (int) (ownLimit - 256);
+		}
+		section.put("opened", count);
 		section.put("usersSharingThem", users.size());
 		section.put("chatsApiPid", chatsApiPid);
 		Long before = null;
@@ -47,6 +70,9 @@ final class IdleSockets {
 			section.put("closedOtherwise", sockets.closed() - sockets.refused());
 			section.put("openSeconds", Stats.round(openSeconds, 1));
 			section.put("opensPerSecond", Stats.round(count / openSeconds, 1));
+			if (chatsApiPid != null) {
+				section.put("chatsApiOpenFiles", SystemProbe.openFiles(chatsApiPid));
+			}
 			if (chatsApiPid != null) {
 				long after = SystemProbe.heapUsedAfterGc(chatsApiPid);
 				section.put("heapUsedAfterBytes", after);

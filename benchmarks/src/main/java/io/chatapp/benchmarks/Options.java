@@ -58,7 +58,9 @@ record Options(String chatsUrl, String usersUrl, String dashboard, String kafka,
 		else {
 			phases.addAll(ALL_PHASES);
 		}
-		Duration soak = given.containsKey("soak") ? duration(given.get("soak")) : Duration.ZERO;
+		// --phases=soak alone means the 10 minutes.
+		Duration soak = given.containsKey("soak") ? duration(given.get("soak"))
+				: phases.contains("soak") && given.containsKey("phases") ? Duration.ofMinutes(10) : Duration.ZERO;
 		if (soak.isZero()) {
 			phases.remove("soak");
 		}

@@ -156,6 +156,35 @@ final class SystemProbe {
 		return -1;
 	}
 
+	/**
+	 * The soft limit on open files of a process, from {@code /proc/<pid>/limits}; -1 if
+	 * unknown.
+	 */
+	static long openFilesLimit(long pid) {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "limits"))) {
+				if (line.startsWith("Max open files")) {
+					String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+					return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// Gone, or not Linux.
+		}
+		return -1;
+	}
+
+	/** How many files (sockets included) a process has open; -1 if unknown. */
+	static long openFiles(long pid) {
+		try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+			return fds.count();
+		}
+		catch (IOException | RuntimeException ex) {
+			return -1;
+		}
+	}
+
 	/** A process and all its descendants. */
 	static List<Long> tree(long pid) {
 		List<Long> pids = new ArrayList<>();

@@ -61,6 +61,7 @@ class ParsingTests {
 		assertThat(options.soak()).isEqualTo(Duration.ofMinutes(10));
 		assertThat(options.phases()).containsExactly("ramp", "rates", "soak");
 		assertThat(Options.parse().phases()).doesNotContain("soak").contains("ramp", "reads", "sockets");
+		assertThat(Options.parse("--phases=soak").soak()).isEqualTo(Duration.ofMinutes(10));
 		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--sokets=10"));
 		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--phases=ramp,nope"));
 		assertThat(Options.duration("90s")).isEqualTo(Duration.ofSeconds(90));
