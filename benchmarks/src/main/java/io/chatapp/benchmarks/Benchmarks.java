@@ -311,7 +311,13 @@ public final class Benchmarks {
 			Report.rampPlot(out.resolve("ramp.png"), (List<Map<String, Object>>) steps);
 		}
 		String table = Summary.markdown(this.results);
-		Report.writeReadme(out.resolve("README.md"), table);
+		StringBuilder block = new StringBuilder(table);
+		for (String plot : List.of("latency-vs-rate.png", "throughput-over-time.png", "ramp.png")) {
+			if (Files.exists(out.resolve(plot))) {
+				block.append("\n![").append(plot.replace(".png", "")).append("](").append(plot).append(")\n");
+			}
+		}
+		Report.writeReadme(out.resolve("README.md"), block.toString());
 		System.out.println();
 		System.out.println(table);
 		progress("wrote %s", out.toAbsolutePath());
