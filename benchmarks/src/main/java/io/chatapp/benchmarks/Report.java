@@ -19,6 +19,9 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -110,10 +113,15 @@ final class Report {
 				"acknowledged sends per second", new XYSeriesCollection(series), PlotOrientation.VERTICAL, true, false,
 				false);
 		XYPlot plot = chart.getXYPlot();
+		int index = 0;
 		for (Map.Entry<Integer, String> phase : phases.entrySet()) {
 			ValueMarker marker = new ValueMarker(phase.getKey(), Color.GRAY, new BasicStroke(1f));
 			marker.setLabel(phase.getValue());
 			marker.setLabelFont(marker.getLabelFont().deriveFont(9f));
+			marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+			marker.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+			// Short phases sit close together: their labels take turns on four lines.
+			marker.setLabelOffset(new RectangleInsets(4 + 12 * (index++ % 4), 2, 2, 2));
 			plot.addDomainMarker(marker);
 		}
 		style(plot);
