@@ -248,7 +248,9 @@ public final class Benchmarks {
 		settings.put("soakSeconds", this.options.soak().toSeconds());
 		settings.put("users", Sends.USERS);
 		settings.put("chats", Sends.USERS / 2);
-		settings.put("arguments", this.options.given());
+		Map<String, String> arguments = new LinkedHashMap<>(this.options.given());
+		arguments.computeIfPresent("postgres-password", (key, value) -> "***");
+		settings.put("arguments", arguments);
 		return settings;
 	}
 
