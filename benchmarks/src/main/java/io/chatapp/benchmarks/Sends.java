@@ -214,8 +214,6 @@ final class Sends {
 		return entry;
 	}
 
-	private static final boolean DEBUG = System.getenv("BENCH_DEBUG") != null;
-
 	private static final Pattern MARKER = Pattern.compile("\"content\":\\s*\"e2e-(\\d+)-(\\d+)\"");
 
 	/**
@@ -230,9 +228,6 @@ final class Sends {
 		Histogram[] arrivals = { Stats.histogram() };
 		long[] duplicates = { 0 };
 		WebSockets.Listener listener = (socket, text, received) -> {
-			if (DEBUG) {
-				System.out.println("frame: " + text);
-			}
 			if (!text.contains("message.created")) {
 				return;
 			}
