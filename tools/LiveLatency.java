@@ -28,6 +28,11 @@ import java.util.regex.Pattern;
  * Needs only a JDK: {@code java tools/LiveLatency.java [--url http://127.0.0.1:5000]
  * [--messages 500] [--rate 20]}. The URL is the web origin (or chats-api and users-api
  * together behind one address).
+ *
+ * <p>
+ * A quick check through the web origin; the benchmarks module ({@code ./bench.sh}, see
+ * docs/benchmarks/README.md) measures the same without coordinated omission, at higher
+ * rates and among many chats.
  */
 public class LiveLatency {
 
