@@ -125,10 +125,12 @@ public final class PostgresResource extends Resource {
 			boolean production = context().profile() == Profile.PRODUCTION;
 			EmbeddedPostgresServer started = EmbeddedPostgresServer.start(home, this.port, (builder) -> {
 				if (production) {
-					// Durable: a commit is acknowledged once its WAL is on disk.
+					// Durable: a commit is acknowledged once its WAL is on disk (the
+					// embedded server's own default is synchronous_commit=off).
 					// Concurrent commits share one flush, and checkpoints are spread
 					// out rather than forced by WAL volume under load.
 					builder.setServerConfig("fsync", "on")
+						.setServerConfig("synchronous_commit", "on")
 						.setServerConfig("shared_buffers", "256MB")
 						.setServerConfig("max_wal_size", "2GB");
 				}

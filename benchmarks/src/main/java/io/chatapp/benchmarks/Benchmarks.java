@@ -177,8 +177,8 @@ public final class Benchmarks {
 		Long pid = apphostPid();
 		section.put("pid", pid);
 		JsonNode info = this.probe.apphostInfo();
-		section.put("startedInMs",
-				(info != null && info.hasNonNull("startedInMs")) ? info.get("startedInMs").asLong() : null);
+		section.put("readyInMs",
+				(info != null && info.hasNonNull("readyInMs")) ? info.get("readyInMs").asLong() : null);
 		if (pid == null) {
 			throw new IllegalStateException("AppHost not found (give --apphost-pid or --data-dir)");
 		}
@@ -203,7 +203,7 @@ public final class Benchmarks {
 		resources.forEach((name, list) -> perResource.put(name, SystemProbe.treeRssKb(list.get(0))));
 		section.put("rssKbByResource", perResource);
 		progress("apphost: pid %d, %d processes, total RSS %.0f MiB (PSS %.0f MiB), start to healthy %s ms", pid,
-				pids.size(), total / 1024.0, pss / 1024.0, section.get("startedInMs"));
+				pids.size(), total / 1024.0, pss / 1024.0, section.get("readyInMs"));
 		return section;
 	}
 
