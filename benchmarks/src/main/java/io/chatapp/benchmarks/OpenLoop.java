@@ -119,8 +119,11 @@ final class OpenLoop {
 		}
 		inFlight.acquire(this.maxInFlight);
 		inFlight.release(this.maxInFlight);
+		// A system that cannot keep up finishes the last requests after the schedule
+		// ends: the achieved rate counts the time until then.
+		double elapsed = Math.max(seconds, (this.clock.nanoTime() - start) / 1e9);
 		synchronized (latency) {
-			return new Result(rate, seconds, counts[0], counts[1], counts[2], latency.copy(), new TreeMap<>(statuses));
+			return new Result(rate, elapsed, counts[0], counts[1], counts[2], latency.copy(), new TreeMap<>(statuses));
 		}
 	}
 

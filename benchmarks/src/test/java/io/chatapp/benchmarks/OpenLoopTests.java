@@ -80,4 +80,21 @@ class OpenLoopTests {
 		assertThat(result.achievedRate()).isEqualTo(7.0);
 	}
 
+	@Test
+	void theAchievedRateCountsTheTimeTheLastRequestsTookAfterTheSchedule() throws Exception {
+		FakeClock clock = new FakeClock();
+		OpenLoop.Result result = new OpenLoop(clock, 100).run(10, 1, (i, due) -> {
+			// The last answer comes two seconds after it was due.
+			CompletableFuture<Integer> answer = new CompletableFuture<>();
+			if (i == 9) {
+				clock.sleepUntil(clock.nanoTime() + 2_000_000_000L);
+			}
+			answer.complete(201);
+			return answer;
+		}, null);
+		assertThat(result.ok()).isEqualTo(10);
+		assertThat(result.seconds()).isGreaterThan(1.0);
+		assertThat(result.achievedRate()).isLessThan(10.0);
+	}
+
 }
