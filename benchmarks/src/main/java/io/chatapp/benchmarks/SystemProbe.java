@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -124,36 +125,17 @@ final class SystemProbe {
 	 * gone.
 	 */
 	static long status(long pid, String field) {
-		try {
-			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-				if (line.startsWith(field + ":")) {
-					return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
-				}
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			// The process is gone.
-		}
-		return -1;
+		return procValue(pid, "status", field + ":").map(SystemProbe::number).orElse(-1L);
 	}
 
 	/**
 	 * Proportional set size in kB from {@code /proc/<pid>/smaps_rollup}: shared pages
 	 * (PostgreSQL's shared buffers, mapped class-data archives) split among the processes
-	 * sharing them, so sums are not inflated; -1 where unavailable.
+	 * sharing them, so sums are not inflated; -1 where unavailable (gone, or an older
+	 * kernel).
 	 */
 	static long pssKb(long pid) {
-		try {
-			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
-				if (line.startsWith("Pss:")) {
-					return Long.parseLong(line.substring(4).trim().split("\\s+")[0]);
-				}
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			// Gone, or an older kernel.
-		}
-		return -1;
+		return procValue(pid, "smaps_rollup", "Pss:").map(SystemProbe::number).orElse(-1L);
 	}
 
 	/**
@@ -161,18 +143,36 @@ final class SystemProbe {
 	 * unknown.
 	 */
 	static long openFilesLimit(long pid) {
+		return procValue(pid, "limits", "Max open files")
+			.map((soft) -> soft.equals("unlimited") ? Long.MAX_VALUE : number(soft))
+			.orElse(-1L);
+	}
+
+	private static long number(String value) {
 		try {
-			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "limits"))) {
-				if (line.startsWith("Max open files")) {
-					String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
-					return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+			return Long.parseLong(value);
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
+	/**
+	 * The first word after {@code prefix} on the first line of {@code /proc/<pid>/<file>}
+	 * that starts with it.
+	 */
+	private static Optional<String> procValue(long pid, String file, String prefix) {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), file))) {
+				if (line.startsWith(prefix)) {
+					return Optional.of(line.substring(prefix.length()).trim().split("\\s+")[0]);
 				}
 			}
 		}
-		catch (IOException | RuntimeException ex) {
-			// Gone, or not Linux.
+		catch (IOException ex) {
+			// The process is gone, or this is not Linux.
 		}
-		return -1;
+		return Optional.empty();
 	}
 
 	/** How many files (sockets included) a process has open; -1 if unknown. */
