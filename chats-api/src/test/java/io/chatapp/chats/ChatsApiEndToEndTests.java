@@ -26,6 +26,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.mockito.ArgumentMatchers.anyCollection;
 import static org.mockito.BDDMockito.given;
 
@@ -457,6 +458,81 @@ class ChatsApiEndToEndTests {
 			});
 		assertThat(malformed.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
 		assertThat(malformed.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
+	void unpairedSurrogatesAre400AndNothingIsStoredInTheirPlace() {
+		String chatId = group(this.alice, this.bob);
+		// Both keys used to be stored as "k?", so the second send answered with the first
+		// message and its own content was lost.
+		for (String key : List.of("k\\ud800", "k\\udfff")) {
+			assertThat(problemFields(call(this.alice, HttpMethod.POST, "/api/chats/" + chatId + "/messages", """
+					{"content":"hello","clientMessageId":"%s"}""".formatted(key)))).containsExactly("clientMessageId");
+		}
+		assertThat(problemFields(call(this.alice, HttpMethod.POST, "/api/chats/" + chatId + "/messages", """
+				{"content":"broken \\udc00 text"}"""))).containsExactly("content");
+		assertThat(messagesIn(chatId)).isEmpty();
+		assertThat(problemFields(call(this.alice, HttpMethod.POST, "/api/chats", """
+				{"type":"group","title":"team \\ud83d","memberIds":[]}"""))).containsExactly("title");
+
+		ResponseEntity<Map<String, Object>> paired = call(this.alice, HttpMethod.POST,
+				"/api/chats/" + chatId + "/messages", """
+						{"content":"smile \\ud83d\\ude00","clientMessageId":"k\\ud83d\\ude00"}""");
+		assertThat(paired.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+		ResponseEntity<Map<String, Object>> other = call(this.alice, HttpMethod.POST,
+				"/api/chats/" + chatId + "/messages", """
+						{"content":"grin","clientMessageId":"k\\ud83d\\ude01"}""");
+		assertThat(other.getStatusCode()).as("a different key is a different message").isEqualTo(HttpStatus.CREATED);
+		assertThat(messagesIn(chatId)).extracting((m) -> m.get("clientMessageId"), (m) -> m.get("content"))
+			.containsExactly(tuple("k\ud83d\ude01", "grin"), tuple("k\ud83d\ude00", "smile \ud83d\ude00"));
+	}
+
+	@Test
+	void aContentThatIsNotAJsonStringIsA400NotStoredAsText() {
+		String chatId = group(this.alice, this.bob);
+		for (String content : List.of("1", "true", "{}", "[\"a\"]", "null")) {
+			assertThat(problemFields(call(this.alice, HttpMethod.POST, "/api/chats/" + chatId + "/messages",
+					"{\"content\":" + content + "}")))
+				.as(content)
+				.containsExactly("content");
+		}
+		assertThat(messagesIn(chatId)).isEmpty();
+		long seq = ((Number) send(this.alice, chatId, "original").getBody().get("seq")).longValue();
+		assertThat(problemFields(
+				call(this.alice, HttpMethod.PATCH, "/api/chats/" + chatId + "/messages/" + seq, "{\"content\":42}")))
+			.containsExactly("content");
+		assertThat(messagesIn(chatId)).extracting((m) -> m.get("content")).containsExactly("original");
+	}
+
+	@Test
+	void aNulInContentIsTheSameValidationProblemAsAnyOtherBadContent() {
+		String chatId = group(this.alice, this.bob);
+		ResponseEntity<Map<String, Object>> blank = send(this.alice, chatId, "   ");
+		ResponseEntity<Map<String, Object>> nul = send(this.alice, chatId, "a\u0000b");
+		assertThat(problemFields(nul)).containsExactly("content");
+		assertThat(nul.getBody().get("type")).isEqualTo(blank.getBody().get("type"));
+		assertThat(nul.getBody().get("title")).isEqualTo(blank.getBody().get("title"));
+		assertThat(messagesIn(chatId)).isEmpty();
+	}
+
+	@Test
+	void lengthsCountCharactersNotUtf16Units() {
+		String emoji = "\ud83d\ude00";
+		String chatId = group(this.alice, this.bob);
+		assertThat(send(this.alice, chatId, emoji.repeat(4000)).getStatusCode()).isEqualTo(HttpStatus.CREATED);
+		assertThat(problemFields(send(this.alice, chatId, emoji.repeat(4001)))).containsExactly("content");
+		assertThat(call(this.alice, HttpMethod.POST, "/api/chats",
+				Map.of("type", "group", "title", emoji.repeat(200), "memberIds", List.of()))
+			.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+		assertThat(problemFields(call(this.alice, HttpMethod.POST, "/api/chats",
+				Map.of("type", "group", "title", emoji.repeat(201), "memberIds", List.of()))))
+			.containsExactly("title");
+	}
+
+	private List<Map<String, Object>> messagesIn(String chatId) {
+		return (List<Map<String, Object>>) call(this.alice, HttpMethod.GET, "/api/chats/" + chatId + "/messages", null)
+			.getBody()
+			.get("items");
 	}
 
 	private String group(UUID owner, UUID... members) {

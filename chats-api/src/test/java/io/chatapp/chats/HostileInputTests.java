@@ -286,7 +286,9 @@ class HostileInputTests {
 					response.status(), response.body())
 			.isNull();
 		if (request.endpoint().equals("POST /api/chats/{chat}/messages") && response.status() == 201) {
-			String sent = JSON.readTree(request.body()).get("content").asString();
+			JsonNode content = JSON.readTree(request.body()).get("content");
+			assertThat(content.isString()).as("accepted only as a JSON string: %s", request.bodyText()).isTrue();
+			String sent = content.asString();
 			assertThat(JSON.readTree(response.body()).get("content").asString()).as("echoed exactly").isEqualTo(sent);
 			JsonNode stored = JSON
 				.readTree(http.send("GET", "/api/chats/" + chatId + "/messages?limit=1", HostileInput.json(token), null)

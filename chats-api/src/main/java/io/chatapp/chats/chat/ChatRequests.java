@@ -8,6 +8,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
+import org.hibernate.validator.constraints.CodePointLength;
 
 /** Request bodies of the chat endpoints. */
 final class ChatRequests {
@@ -23,7 +24,7 @@ final class ChatRequests {
 	 * @param memberIds the other members (exactly one for a direct chat)
 	 */
 	record Create(@NotNull @Pattern(regexp = "direct|group", message = "must be direct or group") String type,
-			@Size(max = 200) @Pattern(regexp = "^[^\\p{Cc}]*$",
+			@CodePointLength(max = 200) @Pattern(regexp = "^[^\\p{Cc}]*$",
 					message = "must not contain control characters") String title,
 			@NotNull @Size(max = 1000) List<@NotNull UUID> memberIds) {
 	}
