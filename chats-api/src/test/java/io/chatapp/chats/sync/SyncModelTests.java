@@ -192,6 +192,16 @@ class SyncModelTests {
 		}
 
 		List<JsonNode> reference = readers.get(observer).events;
+		// The reference is what the database committed, not only what the observer was
+		// shown: an edit or reaction that reached nobody would otherwise go unnoticed.
+		List<String> committed = this.jdbc
+			.sql("SELECT event_id::text FROM outbox WHERE chat_id IN (:chats) ORDER BY log_pos")
+			.param("chats", chats)
+			.query(String.class)
+			.list();
+		assertThat(reference).extracting((e) -> e.get("id").asString())
+			.as("seed %d: the observer's sync is every committed event of its chats, in log order", seed)
+			.containsExactlyElementsOf(committed);
 		assertThat(model.acknowledged.values().stream().mapToInt(Set::size).sum()).as("messages acknowledged")
 			.isGreaterThan(WRITERS * operations / 4);
 		Map<String, Integer> positionInReference = new HashMap<>();
