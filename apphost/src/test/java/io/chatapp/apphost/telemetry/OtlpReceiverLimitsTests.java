@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
+import com.google.protobuf.util.JsonFormat;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -137,6 +138,37 @@ class OtlpReceiverLimitsTests {
 		assertThat(response.statusCode()).isEqualTo(413);
 		assertThat(response.body()).contains("after decompression");
 		assertThat(this.store.logs().count("chats-api")).isZero();
+	}
+
+	@Test
+	void anOtlpJsonBodyOverItsLimitIsAnswered413PlainOrGzippedAndNothingIsStored() throws Exception {
+		start(new TelemetryStore(), OtlpReceiver.Limits.defaults());
+		// JSON is parsed whole, so its limit is lower than protobuf's: 1.5 MiB of spans
+		// is
+		// within the request limit but over the JSON one.
+		List<Span> spans = new ArrayList<>();
+		for (int i = 1; i <= 12_000; i++) {
+			spans.add(span(i, i, 0, "span " + i, i, 1).build());
+		}
+		byte[] json = JsonFormat.printer().print(traces(this.chatsApi, spans)).getBytes(StandardCharsets.UTF_8);
+		assertThat(json.length).isGreaterThan(OtlpReceiver.Limits.defaults().maxJsonBytes())
+			.isLessThan(OtlpReceiver.Limits.defaults().maxRequestBytes());
+
+		HttpResponse<String> plain = post("/v1/traces", HttpRequest.BodyPublishers.ofByteArray(json), false,
+				"application/json");
+		assertThat(plain.statusCode()).isEqualTo(413);
+		HttpResponse<String> gzipped = post("/v1/traces", HttpRequest.BodyPublishers.ofByteArray(gzip(json)), true,
+				"application/json");
+		assertThat(gzipped.statusCode()).isEqualTo(413);
+		assertThat(gzipped.body()).contains("after decompression");
+		assertThat(this.store.traces().spanCount()).isZero();
+
+		byte[] small = JsonFormat.printer()
+			.print(traces(this.chatsApi, spans.subList(0, 10)))
+			.getBytes(StandardCharsets.UTF_8);
+		assertThat(post("/v1/traces", HttpRequest.BodyPublishers.ofByteArray(gzip(small)), true, "application/json")
+			.statusCode()).isEqualTo(200);
+		assertThat(this.store.traces().spanCount()).isEqualTo(10);
 	}
 
 	@Test
@@ -303,9 +335,14 @@ class OtlpReceiverLimitsTests {
 
 	private HttpResponse<String> post(String path, HttpRequest.BodyPublisher body, boolean gzip)
 			throws IOException, InterruptedException {
+		return post(path, body, gzip, "application/x-protobuf");
+	}
+
+	private HttpResponse<String> post(String path, HttpRequest.BodyPublisher body, boolean gzip, String contentType)
+			throws IOException, InterruptedException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.receiver.httpEndpoint() + path))
 			.timeout(Duration.ofSeconds(30))
-			.header("Content-Type", "application/x-protobuf");
+			.header("Content-Type", contentType);
 		if (gzip) {
 			request.header("Content-Encoding", "gzip");
 		}
