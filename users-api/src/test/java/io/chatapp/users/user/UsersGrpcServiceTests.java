@@ -142,14 +142,18 @@ class UsersGrpcServiceTests {
 		request[0] = 0x0A; // field 1, length-delimited
 		request[1] = (byte) id.size();
 		System.arraycopy(id.toByteArray(), 0, request, 2, id.size());
-		MethodDescriptor<byte[], byte[]> getUser = MethodDescriptor.<byte[], byte[]>newBuilder()
-			.setType(MethodDescriptor.MethodType.UNARY)
-			.setFullMethodName(UsersServiceGrpc.getGetUserMethod().getFullMethodName())
-			.setRequestMarshaller(RawBytes.INSTANCE)
-			.setResponseMarshaller(RawBytes.INSTANCE)
-			.build();
-		assertInvalidArgument(() -> ClientCalls.blockingUnaryCall(this.channel, getUser,
-				CallOptions.DEFAULT.withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS), request));
+		// Field 1 is the id in GetUserRequest and one of the ids in BatchGetUsersRequest.
+		for (String method : List.of(UsersServiceGrpc.getGetUserMethod().getFullMethodName(),
+				UsersServiceGrpc.getBatchGetUsersMethod().getFullMethodName())) {
+			MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder()
+				.setType(MethodDescriptor.MethodType.UNARY)
+				.setFullMethodName(method)
+				.setRequestMarshaller(RawBytes.INSTANCE)
+				.setResponseMarshaller(RawBytes.INSTANCE)
+				.build();
+			assertInvalidArgument(() -> ClientCalls.blockingUnaryCall(this.channel, raw,
+					CallOptions.DEFAULT.withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS), request));
+		}
 	}
 
 	@Test
