@@ -1,8 +1,12 @@
 package io.chatapp.servicedefaults;
 
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.observation.ObservationPredicate;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.instrumentation.logback.appender.v1_0.OpenTelemetryAppender;
+import net.ttddyy.observation.tracing.DataSourceBaseContext;
+import net.ttddyy.observation.tracing.QueryContext;
+import net.ttddyy.observation.tracing.QueryObservationConvention;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -11,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
@@ -51,6 +56,48 @@ public class ServiceDefaultsAutoConfiguration {
 			return !(RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
 					&& isProbe(attributes.getRequest().getRequestURI()));
 		};
+	}
+
+	/**
+	 * Database spans ({@code SELECT outbox}) for statements run on behalf of a request, a
+	 * gRPC call or a consumed record; one statement each, no connection or result set
+	 * spans (see {@link ServiceDefaultsEnvironmentPostProcessor}).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ QueryContext.class, ObservationPredicate.class })
+	static class DatabaseObservationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(QueryObservationConvention.class)
+		DatabaseSpanNames databaseSpanNames() {
+			return new DatabaseSpanNames();
+		}
+
+		/**
+		 * Background pollers (the outbox relay, the event sequencer, presence reapers)
+		 * run statements every few hundred milliseconds; as traces of their own they
+		 * would bury the real ones. A statement is observed only inside other work.
+		 * @return the predicate
+		 */
+		@Bean
+		@ConditionalOnMissingBean(name = "databaseObservationsInsideWorkOnly")
+		ObservationPredicate databaseObservationsInsideWorkOnly() {
+			return (name, context) -> !(context instanceof DataSourceBaseContext)
+					|| context.getParentObservation() != null;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ MeterFilter.class, org.apache.kafka.clients.consumer.Consumer.class })
+	static class KafkaMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "kafkaTopicMetricsFilter")
+		KafkaTopicMetricsFilter kafkaTopicMetricsFilter() {
+			return new KafkaTopicMetricsFilter();
+		}
+
 	}
 
 	static boolean isProbe(String path) {
