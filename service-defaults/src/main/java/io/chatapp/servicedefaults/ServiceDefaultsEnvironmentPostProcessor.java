@@ -22,9 +22,13 @@ public class ServiceDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 
 	static final String PROPERTY_SOURCE_NAME = "chatappServiceDefaults";
 
-	static final List<String> KAFKA_CONFIG_LOGGERS = List.of("org.apache.kafka.clients.producer.ProducerConfig",
-			"org.apache.kafka.clients.consumer.ConsumerConfig", "org.apache.kafka.clients.admin.AdminClientConfig",
-			"org.apache.kafka.common.utils.AppInfoParser");
+	/**
+	 * Kafka 4 prints every client's configuration from {@code AbstractConfig}'s logger;
+	 * older clients used the concrete class's.
+	 */
+	static final List<String> KAFKA_CONFIG_LOGGERS = List.of("org.apache.kafka.common.config.AbstractConfig",
+			"org.apache.kafka.clients.producer.ProducerConfig", "org.apache.kafka.clients.consumer.ConsumerConfig",
+			"org.apache.kafka.clients.admin.AdminClientConfig", "org.apache.kafka.common.utils.AppInfoParser");
 
 	/**
 	 * {@code [traceId-spanId] } from the MDC that Micrometer Tracing fills, dropped whole

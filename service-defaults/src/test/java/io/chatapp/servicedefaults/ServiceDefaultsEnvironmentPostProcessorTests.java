@@ -4,6 +4,7 @@ import io.micrometer.registry.otlp.OtlpMeterRegistry;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +76,8 @@ class ServiceDefaultsEnvironmentPostProcessorTests {
 	void kafkaClientConfigurationDumpsAreQuietUnlessTheApplicationAsks() {
 		try (ConfigurableApplicationContext context = run(
 				"--logging.level.org.apache.kafka.clients.admin.AdminClientConfig=INFO")) {
+			assertThat(LoggerFactory.getLogger(AbstractConfig.class).isInfoEnabled()).isFalse();
+			assertThat(LoggerFactory.getLogger(AbstractConfig.class).isWarnEnabled()).isTrue();
 			assertThat(LoggerFactory.getLogger(ProducerConfig.class).isInfoEnabled()).isFalse();
 			assertThat(LoggerFactory.getLogger(ConsumerConfig.class).isInfoEnabled()).isFalse();
 			assertThat(LoggerFactory.getLogger(ProducerConfig.class).isWarnEnabled()).isTrue();
