@@ -1,7 +1,10 @@
 package io.chatapp.servicedefaults;
 
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationPredicate;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.ObservationView;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.instrumentation.logback.appender.v1_0.OpenTelemetryAppender;
 import net.ttddyy.observation.tracing.DataSourceBaseContext;
@@ -9,6 +12,7 @@ import net.ttddyy.observation.tracing.QueryContext;
 import net.ttddyy.observation.tracing.QueryObservationConvention;
 
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -81,9 +85,18 @@ public class ServiceDefaultsAutoConfiguration {
 		 */
 		@Bean
 		@ConditionalOnMissingBean(name = "databaseObservationsInsideWorkOnly")
-		ObservationPredicate databaseObservationsInsideWorkOnly() {
+		ObservationPredicate databaseObservationsInsideWorkOnly(ObjectProvider<ObservationRegistry> registry) {
 			return (name, context) -> !(context instanceof DataSourceBaseContext)
-					|| context.getParentObservation() != null;
+					|| insideWork(context.getParentObservation())
+					|| insideWork(registry.getObject().getCurrentObservation());
+		}
+
+		/**
+		 * A statement's parent may be the no-op observation of its connection (connection
+		 * spans are off), which is no work of its own.
+		 */
+		private static boolean insideWork(ObservationView observation) {
+			return (observation instanceof Observation real) ? !real.isNoop() : observation != null;
 		}
 
 	}
@@ -100,7 +113,13 @@ public class ServiceDefaultsAutoConfiguration {
 
 	}
 
-	static boolean isProbe(String path) {
+	/**
+	 * Whether a path is one of the health probes (or another actuator endpoint), which
+	 * orchestrators poll and which are neither traced nor logged as failed requests.
+	 * @param path the request's path
+	 * @return {@code true} for {@code /health}, {@code /alive} and {@code /actuator/**}
+	 */
+	public static boolean isProbe(String path) {
 		return path != null && (path.equals("/health") || path.equals("/alive") || path.startsWith("/actuator"));
 	}
 

@@ -4,8 +4,11 @@ import java.util.List;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationPredicate;
+import io.micrometer.observation.ObservationRegistry;
 import net.ttddyy.observation.tracing.QueryContext;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,15 +39,30 @@ class DatabaseSpanNamesTests {
 
 	@Test
 	void statementsAreObservedOnlyInsideOtherWork() {
+		ObservationRegistry registry = ObservationRegistry.create();
+		registry.observationConfig().observationHandler((context) -> true);
+		StaticListableBeanFactory beans = new StaticListableBeanFactory();
+		beans.addBean("registry", registry);
 		ObservationPredicate predicate = new ServiceDefaultsAutoConfiguration.DatabaseObservationConfiguration()
-			.databaseObservationsInsideWorkOnly();
+			.databaseObservationsInsideWorkOnly(beans.getBeanProvider(ObservationRegistry.class));
 		QueryContext alone = new QueryContext();
-		QueryContext inRequest = new QueryContext();
-		inRequest.setParentObservation(Observation.NOOP);
+		// What a statement's context holds when connection observations are off.
+		QueryContext underNoopConnection = new QueryContext();
+		underNoopConnection.setParentObservation(Observation.NOOP);
 
 		assertThat(predicate.test("jdbc.query", alone)).isFalse();
-		assertThat(predicate.test("jdbc.query", inRequest)).isTrue();
+		assertThat(predicate.test("jdbc.query", underNoopConnection)).isFalse();
 		assertThat(predicate.test("http.server.requests", new Observation.Context())).isTrue();
+		Observation request = Observation.start("http.server.requests", registry);
+		try (Observation.Scope scope = request.openScope()) {
+			assertThat(predicate.test("jdbc.query", underNoopConnection)).isTrue();
+		}
+		finally {
+			request.stop();
+		}
+		QueryContext inRequest = new QueryContext();
+		inRequest.setParentObservation(request);
+		assertThat(predicate.test("jdbc.query", inRequest)).isTrue();
 	}
 
 }

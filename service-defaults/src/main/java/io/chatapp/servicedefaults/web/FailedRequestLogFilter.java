@@ -9,6 +9,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.chatapp.servicedefaults.ServiceDefaultsAutoConfiguration;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -22,7 +24,8 @@ import org.springframework.web.servlet.HandlerMapping;
  * runs inside the request's observation, so the record carries the request's trace and
  * span.
  * <p>
- * The logger is this class's name: set its level to WARN to keep the server errors only.
+ * Health probes are left out. The logger is this class's name: set its level to WARN to
+ * keep the server errors only.
  */
 class FailedRequestLogFilter extends OncePerRequestFilter {
 
@@ -46,6 +49,13 @@ class FailedRequestLogFilter extends OncePerRequestFilter {
 	private static final Logger log = LoggerFactory.getLogger(FailedRequestLogFilter.class);
 
 	private static final int MAX_PATH = 200;
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		// A probe answering 503 while the service starts or a dependency is down is its
+		// answer, not a failure; the probes are not traced either.
+		return ServiceDefaultsAutoConfiguration.isProbe(request.getRequestURI());
+	}
 
 	@Override
 	protected boolean shouldNotFilterAsyncDispatch() {

@@ -140,6 +140,16 @@ class LogTraceCorrelationTests {
 	}
 
 	@Test
+	void aFailingProbeIsNotLoggedAsAFailedRequest() throws Exception {
+		assertThat(get("/actuator/no-such-endpoint").statusCode()).isGreaterThanOrEqualTo(400);
+		String marker = "after-probe-" + UUID.randomUUID();
+		get("/public/log?marker=" + marker);
+		awaitRecord(marker);
+
+		assertThat(records("/actuator/no-such-endpoint")).isEmpty();
+	}
+
+	@Test
 	void aBodyTooLargeIsLoggedInsideTheRequestsTrace() throws Exception {
 		HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/public/log?marker=big"))
 			.POST(BodyPublishers.ofString("x".repeat(70 * 1024)))
