@@ -39,6 +39,11 @@ class DatabaseSpanNames implements QueryObservationConvention {
 	 */
 	static String name(String sql) {
 		String trimmed = sql.strip();
+		if (trimmed.regionMatches(true, 0, "WITH", 0, 4)) {
+			// Named after the statement the common table expressions lead to.
+			String main = afterCommonTableExpressions(trimmed);
+			return (main != null) ? name(main) : "WITH";
+		}
 		Matcher update = UPDATE_TABLE.matcher(trimmed);
 		if (update.find()) {
 			return "UPDATE " + table(update.group(1));
@@ -49,6 +54,31 @@ class DatabaseSpanNames implements QueryObservationConvention {
 		}
 		String first = trimmed.replaceFirst("^\\(+", "").split("[\\s(;]", 2)[0];
 		return first.isEmpty() ? "query" : first.toUpperCase(Locale.ROOT);
+	}
+
+	/**
+	 * What follows {@code WITH a AS (...), b AS (...)}: the text after the first
+	 * top-level closing parenthesis that is not followed by a comma.
+	 */
+	private static String afterCommonTableExpressions(String sql) {
+		int depth = 0;
+		boolean quoted = false;
+		for (int i = 4; i < sql.length(); i++) {
+			char c = sql.charAt(i);
+			if (c == '\'') {
+				quoted = !quoted;
+			}
+			else if (!quoted && c == '(') {
+				depth++;
+			}
+			else if (!quoted && c == ')' && --depth == 0) {
+				String rest = sql.substring(i + 1).stripLeading();
+				if (!rest.startsWith(",")) {
+					return rest.isEmpty() ? null : rest;
+				}
+			}
+		}
+		return null;
 	}
 
 	private static String table(String name) {

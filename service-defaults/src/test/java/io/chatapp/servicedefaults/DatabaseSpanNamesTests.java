@@ -26,7 +26,16 @@ class DatabaseSpanNamesTests {
 		assertThat(DatabaseSpanNames.name("DELETE FROM \"chats\".members WHERE chat_id = ?"))
 			.isEqualTo("DELETE chats.members");
 		assertThat(DatabaseSpanNames.name("SELECT pg_try_advisory_lock(hashtext('x'))")).isEqualTo("SELECT");
-		assertThat(DatabaseSpanNames.name("  with recent as (select 1) select * from recent")).isEqualTo("WITH");
+		assertThat(DatabaseSpanNames.name("  with recent as (select 1) select * from recent"))
+			.isEqualTo("SELECT recent");
+		assertThat(DatabaseSpanNames.name("""
+				WITH chat AS (
+				  UPDATE chats SET last_seq = :seq WHERE id = (SELECT ':)')
+				), sender AS MATERIALIZED (
+				  UPDATE chat_members SET read_seq = :seq
+				)
+				INSERT INTO messages (chat_id, seq) VALUES (?, ?)""")).isEqualTo("INSERT messages");
+		assertThat(DatabaseSpanNames.name("WITH broken AS (")).isEqualTo("WITH");
 	}
 
 	@Test
