@@ -88,7 +88,10 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
-	/** Milliseconds between the row's insert and the relay picking it up. */
+	/**
+	 * Milliseconds from the row's {@code created_at} (its transaction's start) to the
+	 * relay picking it up.
+	 */
 	static final String WAITED_ATTRIBUTE = "chatapp.outbox.waited_ms";
 
 	private static final AttributeKey<Long> WAITED = AttributeKey.longKey(WAITED_ATTRIBUTE);
