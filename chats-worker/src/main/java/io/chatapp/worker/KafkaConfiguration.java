@@ -3,7 +3,11 @@ package io.chatapp.worker;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -13,6 +17,10 @@ import org.springframework.core.NestedExceptionUtils;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer.HeaderNames;
+import org.springframework.kafka.retrytopic.DeadLetterPublishingRecovererFactory;
+import org.springframework.kafka.retrytopic.DestinationTopic;
+import org.springframework.kafka.retrytopic.DestinationTopicResolver;
+import org.springframework.kafka.retrytopic.RetryTopicComponentFactory;
 import org.springframework.kafka.retrytopic.RetryTopicConfigurationSupport;
 import org.springframework.kafka.retrytopic.RetryTopicSchedulerWrapper;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -139,6 +147,57 @@ class KafkaConfiguration extends RetryTopicConfigurationSupport {
 		if (value != null) {
 			headers.add(name, value.getBytes(StandardCharsets.UTF_8));
 		}
+	}
+
+	/**
+	 * Every failed delivery leaves one log record, written while the record's consumer
+	 * span is current, so it carries the trace of the event: a failure that will be
+	 * retried at WARN (exception type and message, no stack trace), a record given up to
+	 * the dead-letter topic at ERROR with its exception. Spring Kafka alone logs retries
+	 * at DEBUG only.
+	 */
+	@Override
+	protected RetryTopicComponentFactory createComponentFactory() {
+		return new RetryTopicComponentFactory() {
+			@Override
+			public DeadLetterPublishingRecovererFactory deadLetterPublishingRecovererFactory(
+					DestinationTopicResolver destinationTopicResolver) {
+				return new LoggingRecovererFactory(destinationTopicResolver);
+			}
+		};
+	}
+
+	static final class LoggingRecovererFactory extends DeadLetterPublishingRecovererFactory {
+
+		private static final Logger log = LoggerFactory.getLogger(KafkaConfiguration.class);
+
+		LoggingRecovererFactory(DestinationTopicResolver resolver) {
+			super(resolver);
+		}
+
+		@Override
+		protected void maybeLogListenerException(Exception exception, ConsumerRecord<?, ?> record,
+				DestinationTopic destination) {
+			Throwable cause = NestedExceptionUtils.getMostSpecificCause(exception);
+			String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+			if (destination.isDltTopic() || destination.isNoOpsTopic()) {
+				log.error("Giving up on record {} (event {}): {}; sent to {}", where, eventId(record),
+						cause.getClass().getSimpleName(),
+						destination.isNoOpsTopic() ? "no dead-letter topic" : destination.getDestinationName(),
+						exception);
+			}
+			else {
+				log.warn("Record {} (event {}) failed, will be retried from {}: {}: {}", where, eventId(record),
+						destination.getDestinationName(), cause.getClass().getSimpleName(),
+						truncate(cause.getMessage()));
+			}
+		}
+
+		private static String eventId(ConsumerRecord<?, ?> record) {
+			Header id = record.headers().lastHeader("ce_id");
+			return (id != null) ? new String(id.value(), StandardCharsets.UTF_8) : "without ce_id";
+		}
+
 	}
 
 	/**

@@ -21,11 +21,13 @@ import org.springframework.test.context.ContextConfiguration;
 @Documented
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "chatapp.worker.retry.attempts=3", "chatapp.worker.retry.delay=200ms",
-				"chatapp.worker.retry.multiplier=2", "chatapp.worker.retry.max-delay=1s" })
+				"chatapp.worker.retry.multiplier=2", "chatapp.worker.retry.max-delay=1s",
+				"management.opentelemetry.logging.export.schedule-delay=50ms",
+				"management.opentelemetry.tracing.export.schedule-delay=50ms" })
 @EmbeddedKafka(partitions = 1, topics = { Event.CHAT_EVENTS, Event.USER_EVENTS },
 		bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 @ContextConfiguration(initializers = ChatsTestDatabase.class)
-@Import(TestEvents.class)
+@Import({ TestEvents.class, TestTelemetry.class })
 @interface WorkerIntegrationTest {
 
 }

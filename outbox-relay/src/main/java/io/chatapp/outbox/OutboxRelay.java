@@ -20,7 +20,20 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +43,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.support.ProducerListener;
+import org.springframework.kafka.support.SendResult;
 
 /**
  * Publishes the rows of the service's {@code outbox} table to Kafka in id order (or, for
@@ -56,6 +70,13 @@ import org.springframework.kafka.support.ProducerListener;
  * streak, the relay backs off up to {@link OutboxRelayProperties#maxBackoff()}, and a row
  * Kafka keeps refusing holds back the rows after it rather than being skipped out of
  * order.
+ * <p>
+ * <b>Traced.</b> Each row is sent under a {@code PRODUCER} span, {@code publish <topic>},
+ * that is a child of the trace context stored with the row (the request that recorded the
+ * event). It starts when the relay picks the row up, ends when Kafka acknowledges it, and
+ * says how long the row waited in the outbox ({@value #WAITED_ATTRIBUTE}); its context,
+ * not the stored one, goes out as the record's {@code traceparent}, so consumers' spans
+ * are its children.
  */
 public class OutboxRelay implements SmartLifecycle, DisposableBean {
 
@@ -66,6 +87,14 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
 	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
 
 	private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+	/**
+	 * Milliseconds from the row's {@code created_at} (its transaction's start) to the
+	 * relay picking it up.
+	 */
+	static final String WAITED_ATTRIBUTE = "chatapp.outbox.waited_ms";
+
+	private static final AttributeKey<Long> WAITED = AttributeKey.longKey(WAITED_ATTRIBUTE);
 
 	private static final String LOCK_KEY = "hashtext('chatapp.outbox-relay'), hashtext(current_schema())";
 
@@ -97,6 +126,8 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
 
 	private final OutboxRelayProperties properties;
 
+	private final Tracer tracer;
+
 	private final byte[] source;
 
 	private final String selectBatch;
@@ -118,6 +149,9 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
 
 	private boolean standingBy;
 
+	/** The span of a send that failed in the last round, if one did. */
+	private volatile SpanContext failedSend;
+
 	/**
 	 * Creates a relay that owns (and closes) the given producer factory.
 	 * @param dataSource the service's datasource, whose search path finds {@code outbox}
@@ -128,6 +162,22 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
 	 */
 	public OutboxRelay(DataSource dataSource, ProducerFactory<String, String> producerFactory,
 			OutboxRelayProperties properties, String source) {
+		this(dataSource, producerFactory, properties, source, OpenTelemetry.noop());
+	}
+
+	/**
+	 * Creates a relay that owns (and closes) the given producer factory and traces what
+	 * it publishes.
+	 * @param dataSource the service's datasource, whose search path finds {@code outbox}
+	 * @param producerFactory an idempotent, {@code acks=all} producer of string keys and
+	 * values
+	 * @param properties intervals and batch size
+	 * @param source the CloudEvents {@code ce_source} of every event
+	 * @param openTelemetry where the relay's producer spans go
+	 */
+	public OutboxRelay(DataSource dataSource, ProducerFactory<String, String> producerFactory,
+			OutboxRelayProperties properties, String source, OpenTelemetry openTelemetry) {
+		this.tracer = openTelemetry.getTracer("io.chatapp.outbox-relay");
 		this.dataSource = dataSource;
 		this.producerFactory = producerFactory;
 		this.kafka = new KafkaTemplate<>(producerFactory);
@@ -321,9 +371,10 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
 		if (rows.isEmpty()) {
 			return 0;
 		}
+		Instant pickedUp = Instant.now();
 		List<CompletableFuture<?>> acks = new ArrayList<>(rows.size());
 		for (OutboxRow row : rows) {
-			acks.add(this.kafka.send(record(row)));
+			acks.add(send(row, pickedUp));
 		}
 		CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
 			.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -340,7 +391,9 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
 				while (result.next()) {
 					rows.add(new OutboxRow(result.getLong("id"), result.getString("event_id"),
 							result.getString("topic"), result.getString("event_key"), result.getString("event_type"),
-							result.getString("payload"), eventTime(result), result.getString("traceparent")));
+							result.getString("payload"), eventTime(result),
+							result.getObject("created_at", OffsetDateTime.class).toInstant(),
+							result.getString("traceparent")));
 				}
 				return rows;
 			}
@@ -362,7 +415,92 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
 		}
 	}
 
-	private ProducerRecord<String, String> record(OutboxRow row) {
+	/**
+	 * Sends one row under its producer span, which ends with Kafka's answer.
+	 */
+	private CompletableFuture<SendResult<String, String>> send(OutboxRow row, Instant pickedUp) {
+		Span span = publishSpan(row, pickedUp);
+		CompletableFuture<SendResult<String, String>> ack;
+		try (Scope scope = span.makeCurrent()) {
+			ack = this.kafka.send(record(row, span.getSpanContext()));
+		}
+		catch (RuntimeException ex) {
+			failedSend(span, ex);
+			throw ex;
+		}
+		return ack.whenComplete((result, failure) -> {
+			if (failure != null) {
+				failedSend(span, failure);
+				return;
+			}
+			RecordMetadata metadata = result.getRecordMetadata();
+			span.setAttribute("messaging.destination.partition.id", Integer.toString(metadata.partition()));
+			span.setAttribute("messaging.kafka.offset", metadata.offset());
+			span.end();
+		});
+	}
+
+	private void failedSend(Span span, Throwable failure) {
+		span.recordException(failure);
+		span.setStatus(StatusCode.ERROR);
+		span.end();
+		this.failedSend = span.getSpanContext();
+	}
+
+	/**
+	 * {@code publish <topic>}, a child of the request that recorded the row (a root span
+	 * if it was recorded outside a trace), started when the relay picked the row up.
+	 */
+	private Span publishSpan(OutboxRow row, Instant pickedUp) {
+		SpanBuilder builder = this.tracer.spanBuilder("publish " + row.topic())
+			.setSpanKind(SpanKind.PRODUCER)
+			.setStartTimestamp(pickedUp)
+			.setAttribute("messaging.system", "kafka")
+			.setAttribute("messaging.operation.type", "send")
+			.setAttribute("messaging.destination.name", row.topic())
+			.setAttribute("messaging.message.id", row.eventId())
+			.setAttribute("messaging.kafka.message.key", row.key())
+			.setAttribute("cloudevents.event_type", row.type())
+			.setAttribute(WAITED, Math.max(0, Duration.between(row.createdAt(), pickedUp).toMillis()));
+		SpanContext parent = parse(row.traceparent());
+		if (parent != null) {
+			builder.setParent(Context.root().with(Span.wrap(parent)));
+		}
+		else {
+			builder.setNoParent();
+		}
+		return builder.startSpan();
+	}
+
+	/**
+	 * A stored W3C {@code traceparent} ({@code 00-<trace>-<span>-<flags>}) as a remote
+	 * span context.
+	 * @param traceparent the stored value, or {@code null}
+	 * @return the context, or {@code null} if there is none or it is malformed
+	 */
+	static SpanContext parse(String traceparent) {
+		if (traceparent == null || traceparent.length() < 55) {
+			return null;
+		}
+		String[] parts = traceparent.split("-");
+		if (parts.length < 4 || parts[1].length() != 32 || parts[2].length() != 16 || parts[3].length() != 2) {
+			return null;
+		}
+		try {
+			SpanContext context = SpanContext.createFromRemoteParent(parts[1], parts[2],
+					TraceFlags.fromHex(parts[3], 0), TraceState.getDefault());
+			return context.isValid() ? context : null;
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private static String traceparent(SpanContext context) {
+		return "00-" + context.getTraceId() + "-" + context.getSpanId() + "-" + context.getTraceFlags().asHex();
+	}
+
+	private ProducerRecord<String, String> record(OutboxRow row, SpanContext span) {
 		RecordHeaders headers = new RecordHeaders();
 		headers.add("ce_specversion", bytes("1.0"));
 		headers.add("ce_id", bytes(row.eventId()));
@@ -371,8 +509,11 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
 		headers.add("ce_time", bytes(row.time().toString()));
 		headers.add("ce_subject", bytes(row.key()));
 		headers.add("content-type", bytes("application/json"));
-		if (row.traceparent() != null) {
-			headers.add("traceparent", bytes(row.traceparent()));
+		// The producer span's context, so consumers continue from the publish; the stored
+		// one when the relay does not trace.
+		String traceparent = span.isValid() ? traceparent(span) : row.traceparent();
+		if (traceparent != null) {
+			headers.add("traceparent", bytes(traceparent));
 		}
 		return new ProducerRecord<>(row.topic(), null, row.key(), row.payload(), headers);
 	}
@@ -400,11 +541,17 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
 
 	private Duration failed(Exception ex) {
 		this.failures++;
-		if (this.failures == 1) {
-			log.warn("Outbox relay failed to publish; retrying with back-off until it succeeds", ex);
-		}
-		else {
-			log.debug("Outbox relay still failing (attempt {})", this.failures, ex);
+		SpanContext send = this.failedSend;
+		this.failedSend = null;
+		// Logged in the failed send's span (when a send failed), so the record is found
+		// from the trace of the event that could not be published.
+		try (Scope scope = (send != null) ? Context.root().with(Span.wrap(send)).makeCurrent() : Scope.noop()) {
+			if (this.failures == 1) {
+				log.warn("Outbox relay failed to publish; retrying with back-off until it succeeds", ex);
+			}
+			else {
+				log.debug("Outbox relay still failing (attempt {})", this.failures, ex);
+			}
 		}
 		if (ex instanceof SQLException) {
 			// The connection may be gone, and the lock with it: take the lead afresh.
@@ -460,7 +607,7 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
 	}
 
 	private record OutboxRow(long id, String eventId, String topic, String key, String type, String payload,
-			Instant time, String traceparent) {
+			Instant time, Instant createdAt, String traceparent) {
 	}
 
 }

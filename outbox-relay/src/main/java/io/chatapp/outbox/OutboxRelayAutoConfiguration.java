@@ -6,6 +6,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.opentelemetry.api.OpenTelemetry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -39,7 +41,8 @@ import org.springframework.util.StringUtils;
  * Kafka. Turned off with {@code chatapp.outbox.enabled=false}; every bean gives way to
  * one the service defines. The Kafka health check comes from the service defaults.
  */
-@AutoConfiguration(after = { DataSourceAutoConfiguration.class, KafkaAutoConfiguration.class })
+@AutoConfiguration(after = { DataSourceAutoConfiguration.class, KafkaAutoConfiguration.class },
+		afterName = "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration")
 @ConditionalOnClass({ KafkaTemplate.class, DataSource.class })
 @ConditionalOnBooleanProperty(name = "chatapp.outbox.enabled", matchIfMissing = true)
 @ConditionalOnBean({ DataSource.class, KafkaConnectionDetails.class })
@@ -49,12 +52,14 @@ public class OutboxRelayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OutboxRelay outboxRelay(DataSource dataSource, KafkaProperties kafkaProperties,
-			KafkaConnectionDetails connectionDetails, OutboxRelayProperties properties, Environment environment) {
+			KafkaConnectionDetails connectionDetails, OutboxRelayProperties properties, Environment environment,
+			ObjectProvider<OpenTelemetry> openTelemetry) {
 		Map<String, Object> producer = kafkaProperties.buildProducerProperties();
 		applyConnectionDetails(producer, connectionDetails.getProducer());
 		String source = StringUtils.hasText(properties.source()) ? properties.source()
 				: "/" + environment.getProperty("spring.application.name", "application");
-		return new OutboxRelay(dataSource, producerFactory(producer), properties, source);
+		return new OutboxRelay(dataSource, producerFactory(producer), properties, source,
+				openTelemetry.getIfAvailable(OpenTelemetry::noop));
 	}
 
 	/** Boot's {@link KafkaAdmin} creates these at startup when they do not exist yet. */

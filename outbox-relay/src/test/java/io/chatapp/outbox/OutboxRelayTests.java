@@ -16,6 +16,13 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import io.chatapp.outbox.OutboxTestDatabase.Event;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -50,6 +57,8 @@ class OutboxRelayTests {
 
 	private static final String LEADER = "relay.leader";
 
+	private static final String TRACED = "relay.traced";
+
 	private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
 	private static EmbeddedKafkaKraftBroker kafka;
@@ -62,7 +71,7 @@ class OutboxRelayTests {
 		kafka.afterPropertiesSet();
 		// One partition: the whole topic has one order to check.
 		kafka.addTopics(new NewTopic(ORDERED, 1, (short) 1), new NewTopic(CRASH, 3, (short) 1),
-				new NewTopic(LEADER, 3, (short) 1));
+				new NewTopic(LEADER, 3, (short) 1), new NewTopic(TRACED, 1, (short) 1));
 	}
 
 	@AfterAll
@@ -134,6 +143,69 @@ class OutboxRelayTests {
 				.single()).isEqualTo(committed.size());
 			assertThat(context.getBean(OutboxRelay.class).isLeader()).isTrue();
 		});
+	}
+
+	@Test
+	void eachRecordIsSentUnderAProducerSpanThatContinuesTheStoredTraceAndParentsTheConsumers() throws Exception {
+		InMemorySpanExporter spans = InMemorySpanExporter.create();
+		SdkTracerProvider tracing = SdkTracerProvider.builder()
+			.addSpanProcessor(SimpleSpanProcessor.create(spans))
+			.build();
+		OutboxRelay relay = track(new OutboxRelay(OutboxTestDatabase.dataSource(), producerFactory(), settings(200),
+				"/test", OpenTelemetrySdk.builder().setTracerProvider(tracing).build()));
+		String chat = UUID.randomUUID().toString();
+		List<Event> events = record(true,
+				List.of(Event.of(TRACED, chat, null, TRACEPARENT), Event.of(TRACED, chat, null, null)));
+		Instant recorded = Instant.now();
+		// The relay finds the rows on its first poll, so they wait about this long.
+		Thread.sleep(300);
+		relay.start();
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> pending() == 0);
+		List<ConsumerRecord<String, String>> records = readStrings(kafka.getBrokersAsString(), TRACED);
+		List<SpanData> published = await().atMost(Duration.ofSeconds(5))
+			.until(spans::getFinishedSpanItems, (finished) -> finished.size() == 2);
+
+		SpanData traced = span(published, events.get(0));
+		assertThat(traced.getName()).isEqualTo("publish " + TRACED);
+		assertThat(traced.getKind()).isEqualTo(SpanKind.PRODUCER);
+		assertThat(traced.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+		assertThat(traced.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+		assertThat(traced.getAttributes().get(AttributeKey.stringKey("messaging.destination.name"))).isEqualTo(TRACED);
+		assertThat(traced.getAttributes().get(AttributeKey.longKey(OutboxRelay.WAITED_ATTRIBUTE)))
+			.isGreaterThanOrEqualTo(250L);
+		// It starts when the relay picks the row up, not when it was recorded.
+		assertThat(Instant.ofEpochSecond(0, traced.getStartEpochNanos())).isAfter(recorded.plusMillis(250));
+		SpanData untraced = span(published, events.get(1));
+		assertThat(untraced.getParentSpanContext().isValid()).isFalse();
+		for (ConsumerRecord<String, String> record : records) {
+			SpanData span = published.stream()
+				.filter((it) -> it.getAttributes()
+					.get(AttributeKey.stringKey("messaging.message.id"))
+					.equals(header(record, "ce_id")))
+				.findFirst()
+				.orElseThrow();
+			assertThat(header(record, "traceparent")).isEqualTo("00-" + span.getTraceId() + "-" + span.getSpanId() + "-"
+					+ span.getSpanContext().getTraceFlags().asHex());
+		}
+	}
+
+	private static SpanData span(List<SpanData> spans, Event event) {
+		return spans.stream()
+			.filter((span) -> event.id()
+				.toString()
+				.equals(span.getAttributes().get(AttributeKey.stringKey("messaging.message.id"))))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	@Test
+	void aStoredTraceparentIsReadOrIgnoredWhenMalformed() {
+		assertThat(OutboxRelay.parse(TRACEPARENT).getSpanId()).isEqualTo("00f067aa0ba902b7");
+		assertThat(OutboxRelay.parse(TRACEPARENT).isRemote()).isTrue();
+		assertThat(OutboxRelay.parse(null)).isNull();
+		assertThat(OutboxRelay.parse("00-not-a-trace")).isNull();
+		assertThat(OutboxRelay.parse("00-00000000000000000000000000000000-00f067aa0ba902b7-01")).isNull();
 	}
 
 	@Test

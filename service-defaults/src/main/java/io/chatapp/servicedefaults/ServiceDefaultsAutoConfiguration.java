@@ -1,16 +1,25 @@
 package io.chatapp.servicedefaults;
 
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationPredicate;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.ObservationView;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.instrumentation.logback.appender.v1_0.OpenTelemetryAppender;
+import net.ttddyy.observation.tracing.DataSourceBaseContext;
+import net.ttddyy.observation.tracing.QueryContext;
+import net.ttddyy.observation.tracing.QueryObservationConvention;
 
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
@@ -53,7 +62,64 @@ public class ServiceDefaultsAutoConfiguration {
 		};
 	}
 
-	static boolean isProbe(String path) {
+	/**
+	 * Database spans ({@code SELECT outbox}) for statements run on behalf of a request, a
+	 * gRPC call or a consumed record; one statement each, no connection or result set
+	 * spans (see {@link ServiceDefaultsEnvironmentPostProcessor}).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ QueryContext.class, ObservationPredicate.class })
+	static class DatabaseObservationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(QueryObservationConvention.class)
+		DatabaseSpanNames databaseSpanNames() {
+			return new DatabaseSpanNames();
+		}
+
+		/**
+		 * Background pollers (the outbox relay, the event sequencer, presence reapers)
+		 * run statements every few hundred milliseconds; as traces of their own they
+		 * would bury the real ones. A statement is observed only inside other work.
+		 * @return the predicate
+		 */
+		@Bean
+		@ConditionalOnMissingBean(name = "databaseObservationsInsideWorkOnly")
+		ObservationPredicate databaseObservationsInsideWorkOnly(ObjectProvider<ObservationRegistry> registry) {
+			return (name, context) -> !(context instanceof DataSourceBaseContext)
+					|| insideWork(context.getParentObservation())
+					|| insideWork(registry.getObject().getCurrentObservation());
+		}
+
+		/**
+		 * A statement's parent may be the no-op observation of its connection (connection
+		 * spans are off), which is no work of its own.
+		 */
+		private static boolean insideWork(ObservationView observation) {
+			return (observation instanceof Observation real) ? !real.isNoop() : observation != null;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ MeterFilter.class, org.apache.kafka.clients.consumer.Consumer.class })
+	static class KafkaMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "kafkaTopicMetricsFilter")
+		KafkaTopicMetricsFilter kafkaTopicMetricsFilter() {
+			return new KafkaTopicMetricsFilter();
+		}
+
+	}
+
+	/**
+	 * Whether a path is one of the health probes (or another actuator endpoint), which
+	 * orchestrators poll and which are neither traced nor logged as failed requests.
+	 * @param path the request's path
+	 * @return {@code true} for {@code /health}, {@code /alive} and {@code /actuator/**}
+	 */
+	public static boolean isProbe(String path) {
 		return path != null && (path.equals("/health") || path.equals("/alive") || path.startsWith("/actuator"));
 	}
 

@@ -1,6 +1,7 @@
 package io.chatapp.servicedefaults;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -20,6 +21,20 @@ import org.springframework.core.env.MapPropertySource;
 public class ServiceDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
 	static final String PROPERTY_SOURCE_NAME = "chatappServiceDefaults";
+
+	/**
+	 * Kafka 4 prints every client's configuration from {@code AbstractConfig}'s logger;
+	 * older clients used the concrete class's.
+	 */
+	static final List<String> KAFKA_CONFIG_LOGGERS = List.of("org.apache.kafka.common.config.AbstractConfig",
+			"org.apache.kafka.clients.producer.ProducerConfig", "org.apache.kafka.clients.consumer.ConsumerConfig",
+			"org.apache.kafka.clients.admin.AdminClientConfig", "org.apache.kafka.common.utils.AppInfoParser");
+
+	/**
+	 * {@code [traceId-spanId] } from the MDC that Micrometer Tracing fills, dropped whole
+	 * when neither is set (the block is then exactly {@code "[-] "}).
+	 */
+	static final String CORRELATION_PATTERN = "%replace([%X{traceId:-}-%X{spanId:-}] ){'^.-. $', ''}";
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -41,6 +56,11 @@ public class ServiceDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 		// filter): a measurable share of a request's cost, while the HTTP server span
 		// already covers the request.
 		defaults.put("management.observations.enable.spring.security", "false");
+		// Database spans: one per statement, named after what it does ("SELECT outbox");
+		// no spans for taking a connection or reading a result set, and never the
+		// statement's parameter values (they can be passwords or tokens).
+		defaults.put("jdbc.includes", "query");
+		defaults.put("jdbc.datasource-proxy.include-parameter-values", "false");
 		defaults.put("spring.kafka.template.observation-enabled", "true");
 		defaults.put("spring.kafka.listener.observation-enabled", "true");
 		// Metrics go out over OTLP only when an endpoint is configured
@@ -49,6 +69,15 @@ public class ServiceDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 		// forever.
 		defaults.put("management.otlp.metrics.export.enabled",
 				Boolean.toString(environment.containsProperty("management.otlp.metrics.export.url")));
+		// Logs: every Kafka client prints its whole configuration (a screenful) and its
+		// version at INFO when it starts; WARN keeps their warnings.
+		for (String logger : KAFKA_CONFIG_LOGGERS) {
+			defaults.put("logging.level." + logger, "WARN");
+		}
+		// The trace and span of the record, only when there is one: "[trace-span] " in
+		// requests and consumers, nothing at all elsewhere (Spring Boot's default prints
+		// an empty block of blanks on every other line).
+		defaults.put("logging.pattern.correlation", CORRELATION_PATTERN);
 		// Errors: RFC 9457 problem details, never a stack trace.
 		defaults.put("spring.mvc.problemdetails.enabled", "true");
 		defaults.put("server.error.include-stacktrace", "never");

@@ -1,7 +1,12 @@
 package io.chatapp.servicedefaults;
 
 import io.micrometer.registry.otlp.OtlpMeterRegistry;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -64,6 +69,19 @@ class ServiceDefaultsEnvironmentPostProcessorTests {
 			assertThat(environment.getProperty("management.endpoint.health.group.readiness.additional-path"))
 				.isEqualTo("server:/health");
 			assertThat(environment.getProperty("management.endpoints.web.exposure.include")).isEqualTo("health");
+		}
+	}
+
+	@Test
+	void kafkaClientConfigurationDumpsAreQuietUnlessTheApplicationAsks() {
+		try (ConfigurableApplicationContext context = run(
+				"--logging.level.org.apache.kafka.clients.admin.AdminClientConfig=INFO")) {
+			assertThat(LoggerFactory.getLogger(AbstractConfig.class).isInfoEnabled()).isFalse();
+			assertThat(LoggerFactory.getLogger(AbstractConfig.class).isWarnEnabled()).isTrue();
+			assertThat(LoggerFactory.getLogger(ProducerConfig.class).isInfoEnabled()).isFalse();
+			assertThat(LoggerFactory.getLogger(ConsumerConfig.class).isInfoEnabled()).isFalse();
+			assertThat(LoggerFactory.getLogger(ProducerConfig.class).isWarnEnabled()).isTrue();
+			assertThat(LoggerFactory.getLogger(AdminClientConfig.class).isInfoEnabled()).isTrue();
 		}
 	}
 

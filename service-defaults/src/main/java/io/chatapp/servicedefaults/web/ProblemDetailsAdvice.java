@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.validation.ConstraintViolationException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.InputCoercionException;
@@ -30,7 +28,7 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
@@ -41,12 +39,10 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * Renders every error of a Spring MVC handler as {@code application/problem+json}: bad
  * input is a 4xx that names each bad field, a value the database refuses is a 400 (or a
  * 409 for a duplicate key), and an unexpected failure is a 500 without internals (it is
- * logged with its stack trace instead).
+ * logged with its stack trace instead, by {@link FailedRequestLogFilter}).
  */
 @RestControllerAdvice
 public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
-
-	private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
 	// Named, not referenced: spring-tx is optional, and services without it still work.
 	private static final String DATA_INTEGRITY_VIOLATION = "org.springframework.dao.DataIntegrityViolationException";
@@ -217,16 +213,13 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		if (databaseUnavailable(ex)) {
 			// Not the request's fault and not a bug: the client may retry (sends are
 			// idempotent), so say when.
-			SQLException sql = causedBy(ex, SQLException.class);
-			log.warn("Database unavailable handling {}: {} (SQLSTATE {})", describe(request),
-					ex.getClass().getSimpleName(), (sql != null) ? sql.getSQLState() : "none");
 			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
 					"The service's database is unavailable; retry shortly");
 			HttpHeaders headers = new HttpHeaders();
 			headers.set(HttpHeaders.RETRY_AFTER, "2");
 			return handleExceptionInternal(ex, problem, headers, HttpStatus.SERVICE_UNAVAILABLE, request);
 		}
-		log.error("Unexpected error handling {}", describe(request), ex);
+		// Logged with its stack trace by FailedRequestLogFilter, in the request's span.
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
 				"The server could not complete the request");
 		return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
@@ -235,13 +228,14 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	/**
 	 * A value the database refused: 409 for a duplicate key, 400 for anything else (such
 	 * as a NUL character or a value breaking a CHECK constraint). It is the caller's
-	 * input, not a server fault, so it is logged at WARN; only the exception type and
-	 * SQLSTATE are logged, because database messages quote the rejected row.
+	 * input, not a server fault: the request's record names only the exception type and
+	 * SQLSTATE, because database messages quote the rejected row.
 	 */
 	private ResponseEntity<Object> dataIntegrityProblem(Exception ex, Throwable violation, WebRequest request) {
 		SQLException sql = causedBy(violation, SQLException.class);
-		log.warn("Database refused a value handling {}: {} (SQLSTATE {})", describe(request),
-				violation.getClass().getSimpleName(), (sql != null) ? sql.getSQLState() : "unknown");
+		request.setAttribute(FailedRequestLogFilter.REASON_ATTRIBUTE,
+				violation.getClass().getSimpleName() + ", SQLSTATE " + ((sql != null) ? sql.getSQLState() : "unknown"),
+				RequestAttributes.SCOPE_REQUEST);
 		ProblemDetail problem;
 		if (causeNamed(violation, DUPLICATE_KEY) != null) {
 			problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "Request conflicts with existing data");
@@ -263,6 +257,10 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
 		if (response != null && response.getBody() instanceof ProblemDetail problem) {
 			Problems.complete(problem);
+			request.setAttribute(FailedRequestLogFilter.PROBLEM_ATTRIBUTE, problem, RequestAttributes.SCOPE_REQUEST);
+			if (ex != null) {
+				request.setAttribute(FailedRequestLogFilter.EXCEPTION_ATTRIBUTE, ex, RequestAttributes.SCOPE_REQUEST);
+			}
 			if (problem.getInstance() == null && request instanceof ServletWebRequest servlet) {
 				problem.setInstance(Problems.instance(servlet.getRequest().getRequestURI()));
 			}
@@ -315,14 +313,6 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			return "one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(java.util.Locale.ROOT);
 		}
 		return "a valid " + type.getSimpleName();
-	}
-
-	private static String describe(WebRequest request) {
-		if (request instanceof NativeWebRequest nativeRequest
-				&& nativeRequest.getNativeRequest() instanceof jakarta.servlet.http.HttpServletRequest servlet) {
-			return servlet.getMethod() + " " + servlet.getRequestURI();
-		}
-		return request.getDescription(false);
 	}
 
 	private static String lastNode(String propertyPath) {

@@ -31,6 +31,7 @@ class ProblemErrorController implements ErrorController {
 		Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
 		problem.setInstance((uri instanceof String path) ? Problems.instance(path) : null);
 		Problems.complete(problem);
+		request.setAttribute(FailedRequestLogFilter.PROBLEM_ATTRIBUTE, problem);
 		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
 	}
 

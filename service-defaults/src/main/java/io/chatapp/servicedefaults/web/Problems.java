@@ -57,6 +57,7 @@ public final class Problems {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setType(ABOUT_BLANK);
 		problem.setInstance(instance(request.getRequestURI()));
+		request.setAttribute(FailedRequestLogFilter.PROBLEM_ATTRIBUTE, problem);
 		return complete(problem);
 	}
 

@@ -1,5 +1,6 @@
 package io.chatapp.servicedefaults.web;
 
+import jakarta.servlet.DispatcherType;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -25,8 +26,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * The HTTP API flavour of the service defaults: problem details for every error, from MVC
  * handlers, filters, the error page and Tomcat itself alike, strict JSON input (no type
- * coercion, no unpaired surrogates), query strings that must be UTF-8, and a request body
- * size limit.
+ * coercion, no unpaired surrogates), query strings that must be UTF-8, a request body
+ * size limit, and a log record for every failed request.
  */
 @AutoConfiguration(before = { WebMvcAutoConfiguration.class, ErrorMvcAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -46,14 +47,33 @@ public class WebApiDefaultsAutoConfiguration {
 		return new ProblemErrorController();
 	}
 
+	/**
+	 * Spring Boot's {@code ServerHttpObservationFilter} runs at this order; every filter
+	 * below runs inside it, so what it answers or logs belongs to the request's trace.
+	 */
+	static final int OBSERVATION_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 1;
+
+	@Bean
+	@ConditionalOnMissingBean(name = "failedRequestLogFilter")
+	FilterRegistrationBean<FailedRequestLogFilter> failedRequestLogFilter() {
+		FilterRegistrationBean<FailedRequestLogFilter> registration = new FilterRegistrationBean<>(
+				new FailedRequestLogFilter());
+		// Inside the observation, around everything else, so that a request refused by
+		// any later filter is logged too.
+		registration.setOrder(OBSERVATION_FILTER_ORDER + 1);
+		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+		return registration;
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(name = "requestSizeLimitFilter")
 	FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(WebApiProperties properties,
 			JsonMapper jsonMapper) {
 		FilterRegistrationBean<RequestSizeLimitFilter> registration = new FilterRegistrationBean<>(
 				new RequestSizeLimitFilter(properties.maxRequestSize(), jsonMapper));
-		// Before security and everything else: an oversized body is refused unread.
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		// Before security and everything else (but inside the observation): an oversized
+		// body is refused unread.
+		registration.setOrder(OBSERVATION_FILTER_ORDER + 2);
 		return registration;
 	}
 
@@ -63,7 +83,7 @@ public class WebApiDefaultsAutoConfiguration {
 		FilterRegistrationBean<QueryStringFilter> registration = new FilterRegistrationBean<>(
 				new QueryStringFilter(jsonMapper));
 		// Before security and everything else that might read a parameter.
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+		registration.setOrder(OBSERVATION_FILTER_ORDER + 3);
 		return registration;
 	}
 
