@@ -27,8 +27,6 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
@@ -462,7 +460,7 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
 			.setAttribute("messaging.kafka.message.key", row.key())
 			.setAttribute("cloudevents.event_type", row.type())
 			.setAttribute(WAITED, Math.max(0, Duration.between(row.createdAt(), pickedUp).toMillis()));
-		SpanContext parent = parse(row.traceparent());
+		SpanContext parent = Traceparent.parse(row.traceparent());
 		if (parent != null) {
 			builder.setParent(Context.root().with(Span.wrap(parent)));
 		}
@@ -470,30 +468,6 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
 			builder.setNoParent();
 		}
 		return builder.startSpan();
-	}
-
-	/**
-	 * A stored W3C {@code traceparent} ({@code 00-<trace>-<span>-<flags>}) as a remote
-	 * span context.
-	 * @param traceparent the stored value, or {@code null}
-	 * @return the context, or {@code null} if there is none or it is malformed
-	 */
-	static SpanContext parse(String traceparent) {
-		if (traceparent == null || traceparent.length() < 55) {
-			return null;
-		}
-		String[] parts = traceparent.split("-");
-		if (parts.length < 4 || parts[1].length() != 32 || parts[2].length() != 16 || parts[3].length() != 2) {
-			return null;
-		}
-		try {
-			SpanContext context = SpanContext.createFromRemoteParent(parts[1], parts[2],
-					TraceFlags.fromHex(parts[3], 0), TraceState.getDefault());
-			return context.isValid() ? context : null;
-		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
 	}
 
 	private static String traceparent(SpanContext context) {

@@ -201,11 +201,11 @@ class OutboxRelayTests {
 
 	@Test
 	void aStoredTraceparentIsReadOrIgnoredWhenMalformed() {
-		assertThat(OutboxRelay.parse(TRACEPARENT).getSpanId()).isEqualTo("00f067aa0ba902b7");
-		assertThat(OutboxRelay.parse(TRACEPARENT).isRemote()).isTrue();
-		assertThat(OutboxRelay.parse(null)).isNull();
-		assertThat(OutboxRelay.parse("00-not-a-trace")).isNull();
-		assertThat(OutboxRelay.parse("00-00000000000000000000000000000000-00f067aa0ba902b7-01")).isNull();
+		assertThat(Traceparent.parse(TRACEPARENT).getSpanId()).isEqualTo("00f067aa0ba902b7");
+		assertThat(Traceparent.parse(TRACEPARENT).isRemote()).isTrue();
+		assertThat(Traceparent.parse(null)).isNull();
+		assertThat(Traceparent.parse("00-not-a-trace")).isNull();
+		assertThat(Traceparent.parse("00-00000000000000000000000000000000-00f067aa0ba902b7-01")).isNull();
 	}
 
 	@Test

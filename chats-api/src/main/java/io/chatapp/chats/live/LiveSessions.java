@@ -1,6 +1,7 @@
 package io.chatapp.chats.live;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -20,8 +21,16 @@ import io.chatapp.chats.sync.EventFeed;
 import io.chatapp.chats.sync.EventFeed.LoggedEvent;
 import io.chatapp.chats.sync.EventFeed.Membership;
 import io.chatapp.chats.sync.SyncToken;
+import io.chatapp.outbox.Traceparent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -37,9 +46,20 @@ import org.springframework.web.socket.CloseStatus;
  * over, and its {@code ready} frame is queued before anything else: it then gets every
  * event after that position that its user may see (the membership intervals of
  * {@code /api/sync}), in log order, each frame with the token after it.
+ * <p>
+ * An event that reaches at least one socket here is handed over under a
+ * {@code deliver <type>} span, a child of the trace context stored with the event, so a
+ * message's trace ends with the instances that pushed it (and how many sockets, and how
+ * long after the write). Events written outside a trace get no span.
  */
 @Component
 class LiveSessions implements EventFeed.Listener, DisposableBean {
+
+	/** Sockets the event was queued for on this instance. */
+	static final AttributeKey<Long> SOCKETS = AttributeKey.longKey("chatapp.live.sockets");
+
+	/** Milliseconds from the write of the change to its hand-over to the sockets. */
+	static final AttributeKey<Long> WAITED = AttributeKey.longKey("chatapp.live.waited_ms");
 
 	private final EventFeed feed;
 
@@ -50,6 +70,8 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 	private final ChatsProperties.Live properties;
 
 	private final PresenceReporter presence;
+
+	private final Tracer tracer;
 
 	private final Set<LiveSession> all = ConcurrentHashMap.newKeySet();
 
@@ -64,8 +86,9 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 	private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(daemon("live-sweeper"));
 
 	LiveSessions(EventFeed feed, JsonMapper json, Clock clock, ChatsProperties properties, PresenceReporter presence,
-			ObjectProvider<MeterRegistry> meters) {
+			ObjectProvider<MeterRegistry> meters, ObjectProvider<OpenTelemetry> openTelemetry) {
 		this.feed = feed;
+		this.tracer = openTelemetry.getIfAvailable(OpenTelemetry::noop).getTracer("io.chatapp.chats.live");
 		this.json = json;
 		this.clock = clock;
 		this.properties = properties.live();
@@ -175,6 +198,8 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 		}
 		for (LoggedEvent event : events) {
 			String frame = null;
+			Span span = null;
+			int sockets = 0;
 			for (Membership membership : memberships.getOrDefault(event.chatId(), List.of())) {
 				if (!membership.covers(event)) {
 					continue;
@@ -188,12 +213,39 @@ class LiveSessions implements EventFeed.Listener, DisposableBean {
 						if (frame == null) {
 							frame = "{\"type\":\"event\",\"event\":" + event.payload() + ",\"syncToken\":\""
 									+ event.syncToken() + "\"}";
+							span = deliverySpan(event);
 						}
 						session.offer(frame, LiveSession.Kind.EVENT);
+						sockets++;
 					}
 				}
 			}
+			if (span != null) {
+				span.setAttribute(SOCKETS, sockets);
+				span.end();
+			}
 		}
+	}
+
+	/**
+	 * {@code deliver <type>}, a child of the event's stored trace context; a span that
+	 * records nothing if the event has none.
+	 */
+	private Span deliverySpan(LoggedEvent event) {
+		SpanContext parent = Traceparent.parse(event.traceparent());
+		if (parent == null) {
+			return Span.getInvalid();
+		}
+		Instant now = this.clock.instant();
+		return this.tracer.spanBuilder("deliver " + event.type())
+			.setSpanKind(SpanKind.PRODUCER)
+			.setParent(Context.root().with(Span.wrap(parent)))
+			.setAttribute("messaging.system", "websocket")
+			.setAttribute("messaging.operation.type", "send")
+			.setAttribute("chatapp.chat.id", event.chatId().toString())
+			.setAttribute("chatapp.log_pos", event.position())
+			.setAttribute(WAITED, Math.max(0, Duration.between(event.recordedAt(), now).toMillis()))
+			.startSpan();
 	}
 
 	/**

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -243,13 +245,14 @@ public class EventFeed implements SmartLifecycle {
 			after = this.position;
 		}
 		List<LoggedEvent> events = this.jdbc.sql("""
-				SELECT log_pos, id, chat_id, event_type, payload::text AS payload
+				SELECT log_pos, id, chat_id, event_type, payload::text AS payload, created_at, traceparent
 				FROM outbox WHERE log_pos > :after ORDER BY log_pos LIMIT :batch
 				""")
 			.param("after", after)
 			.param("batch", BATCH)
 			.query((rs, n) -> new LoggedEvent(rs.getLong("log_pos"), rs.getLong("id"),
-					rs.getObject("chat_id", UUID.class), rs.getString("event_type"), rs.getString("payload")))
+					rs.getObject("chat_id", UUID.class), rs.getString("event_type"), rs.getString("payload"),
+					rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("traceparent")))
 			.list();
 		if (events.isEmpty()) {
 			return 0;
@@ -359,8 +362,11 @@ public class EventFeed implements SmartLifecycle {
 	 * @param chatId its chat
 	 * @param type its type
 	 * @param payload its JSON, as in {@code /api/sync}
+	 * @param recordedAt when the change that made it was written
+	 * @param traceparent the trace context of that change, or {@code null}
 	 */
-	public record LoggedEvent(long position, long id, UUID chatId, String type, String payload) {
+	public record LoggedEvent(long position, long id, UUID chatId, String type, String payload, Instant recordedAt,
+			String traceparent) {
 
 		/** The sync token right after this event. */
 		public String syncToken() {

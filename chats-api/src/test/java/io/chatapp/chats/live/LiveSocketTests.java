@@ -13,6 +13,9 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.chatapp.chats.ChatsTestSupport;
 import io.chatapp.chats.users.UserDirectory;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,11 +23,15 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
@@ -50,7 +57,7 @@ import static org.mockito.BDDMockito.given;
 				"chatapp.chats.sends-per-minute=100000", "chatapp.chats.live.auth-timeout=2s",
 				"chatapp.chats.live.idle-timeout=6s", "chatapp.chats.live.queue-bytes=65536",
 				"chatapp.chats.live.max-sockets=30", "spring.grpc.client.channel.users.target=static://127.0.0.1:1" })
-@Import(ChatsTestSupport.TestTokens.class)
+@Import({ ChatsTestSupport.TestTokens.class, LiveSocketTests.KeptSpans.class })
 class LiveSocketTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
@@ -68,6 +75,12 @@ class LiveSocketTests {
 
 	@Autowired
 	LiveSessions sessions;
+
+	@Autowired
+	InMemorySpanExporter spans;
+
+	@Autowired
+	JdbcClient jdbc;
 
 	RestClient http;
 
@@ -318,6 +331,42 @@ class LiveSocketTests {
 		return client;
 	}
 
+	@Test
+	void aDeliveredEventContinuesTheTraceOfTheRequestThatMadeIt() {
+		String chat = chat("direct", this.alice, this.bob);
+		SocketClient bobSocket = ready(this.bob);
+		String traceId = UUID.randomUUID().toString().replace("-", "");
+		String callerSpan = traceId.substring(0, 16);
+
+		ResponseEntity<Map<String, Object>> sent = this.http.post()
+			.uri("/api/chats/" + chat + "/messages")
+			.header("Authorization", "Bearer " + ChatsTestSupport.token(this.alice))
+			.header("traceparent", "00-" + traceId + "-" + callerSpan + "-01")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("content", "traced"))
+			.retrieve()
+			.toEntity(new ParameterizedTypeReference<>() {
+			});
+		assertThat(sent.getStatusCode().value()).isEqualTo(201);
+		String eventId = bobSocket.await(LiveSocketTests::isMessage, WAIT).path("event").path("id").asString();
+
+		String stored = this.jdbc.sql("SELECT traceparent FROM outbox WHERE event_id = CAST(:id AS uuid)")
+			.param("id", eventId)
+			.query(String.class)
+			.single();
+		assertThat(stored).startsWith("00-" + traceId + "-");
+		SpanData deliver = await().atMost(WAIT)
+			.until(() -> this.spans.getFinishedSpanItems()
+				.stream()
+				.filter((span) -> span.getTraceId().equals(traceId) && span.getName().equals("deliver message.created"))
+				.toList(), (found) -> !found.isEmpty())
+			.get(0);
+		assertThat(deliver.getParentSpanId()).as("the span that wrote the event").isEqualTo(stored.substring(36, 52));
+		assertThat(deliver.getKind()).isEqualTo(SpanKind.PRODUCER);
+		assertThat(deliver.getAttributes().get(LiveSessions.SOCKETS)).isEqualTo(1L);
+		assertThat(deliver.getAttributes().get(LiveSessions.WAITED)).isNotNull().isGreaterThanOrEqualTo(0L);
+	}
+
 	private SocketClient ready(UUID user) {
 		SocketClient client = SocketClient.ready(this.port, ChatsTestSupport.token(user));
 		this.clients.add(client);
@@ -387,6 +436,17 @@ class LiveSocketTests {
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** Keeps the spans the instance exports, as a collector would receive them. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class KeptSpans {
+
+		@Bean
+		InMemorySpanExporter spanExporter() {
+			return InMemorySpanExporter.create();
+		}
+
 	}
 
 }
