@@ -59,8 +59,8 @@ public final class RedoclyLint {
 	 * set
 	 */
 	public static Result lint(JsonNode document, String name) {
+		Path file = Path.of("target", "openapi", name + ".json").toAbsolutePath();
 		try {
-			Path file = Path.of("target", "openapi", name + ".json").toAbsolutePath();
 			Files.createDirectories(file.getParent());
 			Files.writeString(file,
 					JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(document));
@@ -89,7 +89,7 @@ public final class RedoclyLint {
 		}
 		catch (IOException ex) {
 			if (ex.getMessage() != null && ex.getMessage().contains("\"node\"")) {
-				return notRun("Node.js is not installed (no `node` on the PATH)", Path.of("target", "openapi", name));
+				return notRun("Node.js is not installed (no `node` on the PATH)", file);
 			}
 			throw new UncheckedIOException(ex);
 		}
