@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import tools.jackson.databind.JsonNode;
@@ -23,12 +24,11 @@ public final class OpenApiContract {
 	}
 
 	/**
-	 * The operations the document at {@code /v3/api-docs} lists, as
-	 * {@code "METHOD /path"}.
+	 * The document a running service publishes at {@code /v3/api-docs}.
 	 * @param baseUrl the service's base URL
-	 * @return the documented operations
+	 * @return the OpenAPI 3.1 document
 	 */
-	public static Set<String> documented(String baseUrl) {
+	public static JsonNode document(String baseUrl) {
 		try {
 			HttpResponse<String> response = HttpClient.newHttpClient()
 				.send(HttpRequest.newBuilder(URI.create(baseUrl + "/v3/api-docs")).build(),
@@ -40,13 +40,7 @@ public final class OpenApiContract {
 			if (!document.path("openapi").asString().startsWith("3.1")) {
 				throw new IllegalStateException("Not an OpenAPI 3.1 document: " + document.path("openapi"));
 			}
-			Set<String> operations = new TreeSet<>();
-			for (Map.Entry<String, JsonNode> path : document.path("paths").properties()) {
-				path.getValue()
-					.propertyNames()
-					.forEach((method) -> operations.add(method.toUpperCase() + " " + path.getKey()));
-			}
-			return operations;
+			return document;
 		}
 		catch (java.io.IOException ex) {
 			throw new java.io.UncheckedIOException(ex);
@@ -55,6 +49,33 @@ public final class OpenApiContract {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * The operations the document at {@code /v3/api-docs} lists, as
+	 * {@code "METHOD /path"}.
+	 * @param baseUrl the service's base URL
+	 * @return the documented operations
+	 */
+	public static Set<String> documented(String baseUrl) {
+		return operations(document(baseUrl)).keySet();
+	}
+
+	/**
+	 * The operations of a document, as {@code "METHOD /path"}, each with the status codes
+	 * it documents.
+	 * @param document the OpenAPI document
+	 * @return the operations and their documented statuses, sorted
+	 */
+	public static Map<String, Set<String>> operations(JsonNode document) {
+		Map<String, Set<String>> operations = new TreeMap<>();
+		for (Map.Entry<String, JsonNode> path : document.path("paths").properties()) {
+			path.getValue()
+				.properties()
+				.forEach((operation) -> operations.put(operation.getKey().toUpperCase() + " " + path.getKey(),
+						new TreeSet<>(operation.getValue().path("responses").propertyNames())));
+		}
+		return operations;
 	}
 
 	/**

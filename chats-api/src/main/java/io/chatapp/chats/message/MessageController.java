@@ -6,6 +6,11 @@ import java.util.UUID;
 
 import io.chatapp.chats.CurrentUser;
 import io.chatapp.servicedefaults.web.ProblemException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -33,6 +38,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Messages of a chat: send, history, edit, delete, reactions; and search. */
 @RestController
+@Tag(name = "Messages", description = "Sending, history, edits, deletes and reactions; full-text search")
 class MessageController {
 
 	/** One emoji or short reaction name: no spaces or slashes. */
@@ -46,6 +52,15 @@ class MessageController {
 
 	@PostMapping(path = "/api/chats/{chatId}/messages", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "sendMessage", summary = "Send a message",
+			description = "Idempotent with clientMessageId: a repeat returns the original message.")
+	@ApiResponse(responseCode = "201", description = "Sent; Location names the message",
+			headers = @Header(name = "Location", description = "The message's URL",
+					schema = @Schema(type = "string", format = "uri-reference")))
+	@ApiResponse(responseCode = "200", description = "A repeat of a send with the same clientMessageId")
+	@ApiResponse(responseCode = "404", description = "No such chat, or the caller is not a member")
+	@ApiResponse(responseCode = "409", description = "The clientMessageId was used for a message in another chat")
+	@ApiResponse(responseCode = "429", description = "Too many messages: try again after Retry-After seconds")
 	ResponseEntity<MessageResponse> send(@AuthenticationPrincipal Jwt token, @PathVariable UUID chatId,
 			@Valid @RequestBody MessageRequests.Send request) {
 		MessageService.Sent sent = this.service.send(chatId, CurrentUser.id(token), request);
@@ -57,6 +72,10 @@ class MessageController {
 	}
 
 	@GetMapping(path = "/api/chats/{chatId}/messages", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "listMessages", summary = "Read a chat's history",
+			description = "Newest first (or before a seq); oldest first after a seq.")
+	@ApiResponse(responseCode = "200", description = "A page of messages")
+	@ApiResponse(responseCode = "404", description = "No such chat, or the caller is not a member")
 	MessageRepository.MessagePage history(@AuthenticationPrincipal Jwt token, @PathVariable UUID chatId,
 			@RequestParam(required = false) @Positive Long before,
 			@RequestParam(required = false) @PositiveOrZero Long after,
@@ -69,18 +88,32 @@ class MessageController {
 
 	@PatchMapping(path = "/api/chats/{chatId}/messages/{seq}", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "editMessage", summary = "Edit a message", description = "The sender only.")
+	@ApiResponse(responseCode = "200", description = "The edited message")
+	@ApiResponse(responseCode = "403", description = "The caller did not send the message")
+	@ApiResponse(responseCode = "404", description = "No such chat or message, or the caller is not a member")
+	@ApiResponse(responseCode = "409", description = "The message was deleted")
 	MessageResponse edit(@AuthenticationPrincipal Jwt token, @PathVariable UUID chatId,
 			@PathVariable @Positive long seq, @Valid @RequestBody MessageRequests.Edit request) {
 		return this.service.edit(chatId, seq, CurrentUser.id(token), request.content());
 	}
 
 	@DeleteMapping("/api/chats/{chatId}/messages/{seq}")
+	@Operation(operationId = "deleteMessage", summary = "Delete a message",
+			description = "The sender or a group admin; the content becomes empty and deleted true.")
+	@ApiResponse(responseCode = "204", description = "Deleted")
+	@ApiResponse(responseCode = "403", description = "The caller is neither the sender nor an admin")
+	@ApiResponse(responseCode = "404", description = "No such chat or message, or the caller is not a member")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void delete(@AuthenticationPrincipal Jwt token, @PathVariable UUID chatId, @PathVariable @Positive long seq) {
 		this.service.delete(chatId, seq, CurrentUser.id(token));
 	}
 
 	@PutMapping("/api/chats/{chatId}/messages/{seq}/reactions/{emoji}")
+	@Operation(operationId = "addReaction", summary = "React to a message")
+	@ApiResponse(responseCode = "204", description = "The caller's reaction is on the message")
+	@ApiResponse(responseCode = "404", description = "No such chat or message, or the caller is not a member")
+	@ApiResponse(responseCode = "409", description = "The message was deleted")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void react(@AuthenticationPrincipal Jwt token, @PathVariable UUID chatId, @PathVariable @Positive long seq,
 			@PathVariable @Pattern(regexp = EMOJI, message = "must be 1-32 characters without spaces") String emoji) {
@@ -88,6 +121,10 @@ class MessageController {
 	}
 
 	@DeleteMapping("/api/chats/{chatId}/messages/{seq}/reactions/{emoji}")
+	@Operation(operationId = "removeReaction", summary = "Take back a reaction")
+	@ApiResponse(responseCode = "204", description = "The caller's reaction is off the message")
+	@ApiResponse(responseCode = "404", description = "No such chat or message, or the caller is not a member")
+	@ApiResponse(responseCode = "409", description = "The message was deleted")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void unreact(@AuthenticationPrincipal Jwt token, @PathVariable UUID chatId, @PathVariable @Positive long seq,
 			@PathVariable @Pattern(regexp = EMOJI, message = "must be 1-32 characters without spaces") String emoji) {
@@ -95,6 +132,9 @@ class MessageController {
 	}
 
 	@GetMapping(path = "/api/messages/search", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "searchMessages", summary = "Search messages",
+			description = "Full-text search over the caller's chats, best match first.")
+	@ApiResponse(responseCode = "200", description = "The matching messages")
 	SearchResults search(@AuthenticationPrincipal Jwt token, @RequestParam @NotBlank @Size(max = 200) String q,
 			@RequestParam(required = false) UUID chatId,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int limit) {

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.UUID;
 
 import io.chatapp.chats.CurrentUser;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -27,6 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
  * chats-worker produces from {@code chat.events}.
  */
 @RestController
+@Tag(name = "Notifications", description = "Mentions and direct messages received while away")
 class NotificationController {
 
 	private static final int LIMIT = 100;
@@ -38,6 +42,8 @@ class NotificationController {
 	}
 
 	@GetMapping(path = "/api/notifications", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "listNotifications", summary = "List the caller's notifications")
+	@ApiResponse(responseCode = "200", description = "The newest notifications")
 	Notifications list(@AuthenticationPrincipal Jwt token, @RequestParam(defaultValue = "false") boolean unreadOnly) {
 		// A deleted message leaves no text behind; a chat the user left shows nothing.
 		String filter = unreadOnly ? "AND NOT n.read" : "";
@@ -59,6 +65,9 @@ class NotificationController {
 	}
 
 	@PostMapping(path = "/api/notifications/read", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "markNotificationsRead", summary = "Mark notifications read",
+			description = "Ids that are not the caller's are ignored.")
+	@ApiResponse(responseCode = "204", description = "Marked read")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void markRead(@AuthenticationPrincipal Jwt token, @Valid @RequestBody MarkRead request) {
 		// Ids of other users' notifications match no row: they are ignored, not revealed.

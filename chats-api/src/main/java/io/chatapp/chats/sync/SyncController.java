@@ -8,6 +8,9 @@ import java.util.concurrent.Semaphore;
 import io.chatapp.chats.ChatsProperties;
 import io.chatapp.chats.CurrentUser;
 import io.chatapp.servicedefaults.web.ProblemException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import tools.jackson.databind.JsonNode;
@@ -25,6 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
  * long-polls until an event arrives or the time is up.
  */
 @RestController
+@Tag(name = "Sync", description = "Catching up on events after being offline, by long polling")
 class SyncController {
 
 	private final EventLog events;
@@ -43,6 +47,9 @@ class SyncController {
 	}
 
 	@GetMapping(path = "/api/sync", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "sync", summary = "Get the caller's events after a token",
+			description = "Without since: a fresh token and no events. With timeout: waits up to that many ms for an event.")
+	@ApiResponse(responseCode = "200", description = "The events, and the token for the next call")
 	SyncResponse sync(@AuthenticationPrincipal Jwt token, @RequestParam(required = false) String since,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(60_000) long timeout) throws InterruptedException {
 		UUID userId = CurrentUser.id(token);

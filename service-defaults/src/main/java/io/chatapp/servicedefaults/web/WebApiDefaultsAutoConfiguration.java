@@ -21,13 +21,15 @@ import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
  * The HTTP API flavour of the service defaults: problem details for every error, from MVC
  * handlers, filters, the error page and Tomcat itself alike, strict JSON input (no type
  * coercion, no unpaired surrogates), query strings that must be UTF-8, a request body
- * size limit, and a log record for every failed request.
+ * size limit, a log record for every failed request, and OpenAPI documents that describe
+ * all of that ({@link OpenApiDefaults}).
  */
 @AutoConfiguration(before = { WebMvcAutoConfiguration.class, ErrorMvcAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -95,6 +97,18 @@ public class WebApiDefaultsAutoConfiguration {
 		@ConditionalOnMissingBean
 		StrictJsonInput strictJsonInput() {
 			return new StrictJsonInput();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springdoc.core.customizers.OpenApiCustomizer")
+	static class OpenApiDefaultsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "openApiDefaults")
+		OpenApiDefaults openApiDefaults(WebApiProperties properties, Environment environment) {
+			return new OpenApiDefaults(properties, environment);
 		}
 
 	}

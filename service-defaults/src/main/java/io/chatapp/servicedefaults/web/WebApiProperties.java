@@ -1,5 +1,6 @@
 package io.chatapp.servicedefaults.web;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
@@ -19,10 +20,12 @@ import org.springframework.util.unit.DataSize;
  * time)
  * @param verifiedTokenMaxAge longest a verified token is remembered (at most until it
  * expires); a signing key withdrawn from the JWKS stops being honoured within this time
+ * @param serverUrl the server URL the OpenAPI document names, where clients reach the
+ * service; by default {@code http://<server.address>:<port>} of the running server
  */
 @ConfigurationProperties("chatapp.web")
 public record WebApiProperties(@DefaultValue("64KB") DataSize maxRequestSize, List<String> publicPaths,
-		@DefaultValue("10000") int verifiedTokens, @DefaultValue("5m") Duration verifiedTokenMaxAge) {
+		@DefaultValue("10000") int verifiedTokens, @DefaultValue("5m") Duration verifiedTokenMaxAge, URI serverUrl) {
 
 	public WebApiProperties {
 		publicPaths = (publicPaths != null) ? List.copyOf(publicPaths) : List.of();

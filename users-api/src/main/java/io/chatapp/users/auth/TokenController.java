@@ -11,6 +11,9 @@ import io.chatapp.servicedefaults.web.ProblemException;
 import io.chatapp.users.UsersProperties;
 import io.chatapp.users.user.User;
 import io.chatapp.users.user.UserService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -36,6 +39,7 @@ import org.springframework.web.bind.annotation.RestController;
  * and publishes the keys that verify them.
  */
 @RestController
+@Tag(name = "Authentication", description = "Access tokens, and the public keys that verify them")
 class TokenController {
 
 	/**
@@ -70,6 +74,12 @@ class TokenController {
 
 	@PostMapping(path = "/api/auth/token", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "createToken", summary = "Log in: get an access token",
+			description = "Public: exchanges a username (or email) and password for a signed JWT.")
+	@ApiResponse(responseCode = "200", description = "The access token")
+	@ApiResponse(responseCode = "401", description = "Invalid username or password")
+	@ApiResponse(responseCode = "429",
+			description = "Too many failed logins, or the server is busy checking passwords: try again after Retry-After seconds")
 	ResponseEntity<TokenResponse> token(@Valid @RequestBody TokenRequest request) {
 		Optional<User> candidate = this.users.findByLogin(request.username());
 		LoginAttempts.Reservation attempt = this.loginAttempts.reserve(candidate.map(User::id), request.username());
@@ -106,6 +116,10 @@ class TokenController {
 	}
 
 	@GetMapping(path = "/.well-known/jwks.json", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "getJwks", summary = "Get the token signing keys",
+			description = "Public: the JSON Web Key Set that verifies access tokens.")
+	@ApiResponse(responseCode = "200", description = "The public keys (RFC 7517)")
+	@ApiResponse(responseCode = "406", description = "The client does not accept application/json")
 	ResponseEntity<Map<String, Object>> jwks() {
 		JWKSet publicKeys = this.keys.publicKeys();
 		return ResponseEntity.ok()
