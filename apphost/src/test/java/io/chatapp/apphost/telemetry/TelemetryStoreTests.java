@@ -239,7 +239,7 @@ class TelemetryStoreTests {
 		assertThat(points.get(1).count()).isEqualTo(10);
 		assertThat(points.get(1).value()).isEqualTo(40.0);
 		// All ten of the interval fell into (20,50]: p50 halfway through it.
-		assertThat(points.get(1).percentiles()[0]).isEqualTo(35.0);
+		assertThat(points.get(1).quantile(0.5)).isEqualTo(35.0);
 	}
 
 	@Test
