@@ -383,12 +383,19 @@ final class MetricStore {
 			boolean silent = false;
 			long since = timeNanos - this.lastReportNanos;
 			if (this.lastReportNanos != 0 && since > 0) {
-				silent = this.intervalNanos > 0 && since > GAP_FACTOR * this.intervalNanos;
-				if (!silent || this.silentBefore) {
+				boolean longer = this.intervalNanos > 0 && since > GAP_FACTOR * this.intervalNanos;
+				if (longer && this.silentBefore) {
 					// Two long silences in a row: the exporter now reports less often.
 					this.intervalNanos = since;
+					this.silentBefore = false;
 				}
-				this.silentBefore = silent;
+				else {
+					silent = longer;
+					this.silentBefore = longer;
+					if (!longer) {
+						this.intervalNanos = since;
+					}
+				}
 			}
 			if (timeNanos > this.lastReportNanos) {
 				this.lastReportNanos = timeNanos;
