@@ -289,6 +289,18 @@ class TelemetryPagesBrowserTests {
 			});
 	}
 
+	@Test
+	void micrometerPercentileGaugesAreLabelledByTheirPhiTag() {
+		this.browser.get(this.dashboard.url() + "/metrics?resource=chats-api&name=chat.send.duration.percentile");
+		waitFor(By.cssSelector("#chart path.segment"));
+		assertThat(this.browser.findElement(By.cssSelector("#chart .y-label")).getText())
+			.isEqualTo("percentile (p50/p99) · ms");
+		assertThat(texts(By.cssSelector(".legend [data-line]"), null, 2)).containsExactlyInAnyOrder("(all) p50",
+				"(all) p99");
+		// phi is the statistic, not a dimension to filter on.
+		assertThat(this.browser.findElements(By.cssSelector("select[data-dimension='phi']"))).isEmpty();
+	}
+
 	private void say(String text) throws Exception {
 		HttpClient client = HttpClient.newHttpClient();
 		URI uri = URI.create("http://127.0.0.1:" + this.webPort + "/say?text=" + text.replace(" ", "%20"));
@@ -375,6 +387,15 @@ class TelemetryPagesBrowserTests {
 					.setAsInt(kind.getValue() * 10L * (i + 1)));
 			}
 			store.add(request(Metric.newBuilder().setName("chat.messages.sent").setUnit("{messages}").setSum(sum)));
+			Gauge.Builder percentiles = Gauge.newBuilder();
+			for (String phi : List.of("0.5", "0.99")) {
+				percentiles.addDataPoints(NumberDataPoint.newBuilder()
+					.addAttributes(attribute("phi", phi))
+					.setTimeUnixNano(ms(time))
+					.setAsDouble(Double.parseDouble(phi) * 40 + i));
+			}
+			store.add(request(
+					Metric.newBuilder().setName("chat.send.duration.percentile").setUnit("ms").setGauge(percentiles)));
 			store.add(request(Metric.newBuilder()
 				.setName("http.server.request.duration")
 				.setUnit("ms")
