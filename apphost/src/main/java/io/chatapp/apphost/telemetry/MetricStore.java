@@ -60,7 +60,10 @@ final class MetricStore {
 		Series series = series(resource, instrument, attributes);
 		boolean gap = series.report(startNanos, timeNanos);
 		Point last = series.points.peekLast();
-		if (!gap && last != null && last.value == value && last.count == 0 && timeNanos >= last.timeNanos) {
+		// A delta sum's equal values are separate amounts (3 requests, then 3 more), not
+		// one unchanged value.
+		boolean delta = "delta".equals(instrument.temporality());
+		if (!gap && !delta && last != null && last.value == value && last.count == 0 && timeNanos >= last.timeNanos) {
 			last.timeNanos = timeNanos;
 			return;
 		}

@@ -387,6 +387,24 @@ class TelemetryStoreTests {
 	}
 
 	@Test
+	void equalValuesOfADeltaSumAreKeptAsSeparatePoints() {
+		for (int i = 1; i <= 3; i++) {
+			this.store.add(metrics(this.chatsApi,
+					Metric.newBuilder()
+						.setName("requests")
+						.setSum(Sum.newBuilder()
+							.setIsMonotonic(true)
+							.setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA)
+							.addDataPoints(NumberDataPoint.newBuilder()
+								.setTimeUnixNano(TestTelemetry.BASE_NANOS + i * 1_000_000_000L)
+								.setAsInt(3)))));
+		}
+
+		assertThat(points("requests")).extracting(PointView::value).containsExactly(3.0, 3.0, 3.0);
+		assertThat(this.store.metrics().instruments().get("chats-api").get(0).temporality()).isEqualTo("delta");
+	}
+
+	@Test
 	void exponentialHistogramsHavePercentilesFromTheirBuckets() {
 		// Scale 0: base 2, buckets (1,2] (2,4] (4,8] from offset 0.
 		this.store.add(exponential(1000, 10, List.of(0L, 0L, 10L)));
