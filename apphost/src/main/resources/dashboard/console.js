@@ -31,14 +31,33 @@ function highlight(text, needle) {
 	return parts;
 }
 
+// The level of each resource's last line: a stack trace's lines carry none of their own
+// and are coloured like the line that started it.
+const lastLevel = new Map();
+
+function lineLevel(item, text) {
+	const level = logLevel(text);
+	if (level) {
+		lastLevel.set(item.resource, level);
+		return level;
+	}
+	const continued = /^(\s|at |Caused by:|\.\.\. \d+ more)/.test(text);
+	return continued ? (lastLevel.get(item.resource) || '') : '';
+}
+
 function append(items) {
 	if (!items.length) return;
 	const needle = search.value.trim();
 	const fragment = document.createDocumentFragment();
 	for (const item of items) {
-		fragment.append(el('span', { class: 'line', title: formatDateTime(item.time) },
-			el('span', { class: 'res', style: { color: serviceColor(item.resource, 72) } }, item.resource),
-			...highlight(item.text.replace(ANSI, ''), needle)));
+		const text = item.text.replace(ANSI, '');
+		const level = lineLevel(item, text);
+		// Coloured by level; the resource is a small marker in its own colour.
+		fragment.append(el('span', { class: 'line ' + levelClass(level), 'data-level': level || 'NONE',
+			title: item.resource + ' · ' + formatDateTime(item.time) },
+		el('span', { class: 'res', 'data-resource': item.resource },
+			el('span', { class: 'res-dot', style: { background: resourceColor(item.resource) } }), item.resource),
+		...highlight(text, needle)));
 	}
 	output.append(fragment);
 	while (output.childElementCount > MAX_LINES) output.firstChild.remove();
@@ -71,6 +90,7 @@ async function poll() {
 function restart() {
 	generation++;
 	last = 0;
+	lastLevel.clear();
 	output.replaceChildren();
 	setPageParams({ resource: select.value, q: search.value.trim() });
 	poll();

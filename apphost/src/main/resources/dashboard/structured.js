@@ -7,16 +7,27 @@ const resource = document.getElementById('resource');
 const level = document.getElementById('level');
 const search = document.getElementById('search');
 const live = document.getElementById('live');
-const traceId = pageParam('traceId');
+const trace = document.getElementById('trace');
 const expanded = new Set();
 
 resource.dataset.initial = pageParam('resource') || '';
 level.value = pageParam('level') || '';
 search.value = pageParam('q') || '';
-if (traceId) {
-	document.getElementById('trace-filter').replaceChildren('Only trace ' + traceId.substring(0, 12) + '… ',
-		el('a', { href: '/structured' }, 'show all'));
+trace.value = pageParam('traceId') || '';
+
+function traceFilter() {
+	const id = trace.value.trim().toLowerCase();
+	return /^[0-9a-f]{32}$/.test(id) ? id : '';
 }
+
+function showTraceFilter() {
+	const id = traceFilter();
+	document.getElementById('trace-filter').replaceChildren(...(id ? [el('a', { href: '/trace?id='
+		+ encodeURIComponent(id), 'data-open-trace': id }, 'open trace ' + id.substring(0, 8) + '…'), ' · ',
+	el('a', { href: '#', onclick: (event) => { event.preventDefault(); trace.value = ''; filtersChanged(); } },
+		'all traces')] : []));
+}
+showTraceFilter();
 
 const LEVEL_STYLE = { TRACE: '', DEBUG: '', INFO: 'info', WARN: 'warn', ERROR: 'bad', FATAL: 'bad' };
 
@@ -25,9 +36,10 @@ function row(item, index) {
 	const traceCell = item.traceId
 		? el('a', { href: '/trace?id=' + encodeURIComponent(item.traceId)
 			+ (item.spanId ? '&span=' + encodeURIComponent(item.spanId) : ''), class: 'mono small',
+			'data-trace-link': item.traceId, title: 'Open the trace' + (item.spanId ? ' at span ' + item.spanId : ''),
 			onclick: (event) => event.stopPropagation() }, item.traceId.substring(0, 8))
 		: el('span', { class: 'muted' }, '–');
-	const tr = el('tr', { class: 'clickable' },
+	const tr = el('tr', { class: 'clickable', 'data-severity': item.severity },
 		el('td', { class: 'nowrap mono small', title: formatDateTime(item.time) }, formatTime(item.time)),
 		el('td', {}, chip(item.resource)),
 		el('td', {}, el('span', { class: 'badge ' + (LEVEL_STYLE[item.severity] || '') }, item.severity)),
@@ -51,7 +63,7 @@ async function refresh(force) {
 	if (resource.value) params.set('resource', resource.value);
 	if (level.value) params.set('level', level.value);
 	if (search.value.trim()) params.set('q', search.value.trim());
-	if (traceId) params.set('traceId', traceId);
+	if (traceFilter()) params.set('traceId', traceFilter());
 	params.set('limit', '500');
 	try {
 		const [body, names] = await Promise.all([api('/api/telemetry/logs?' + params),
@@ -68,15 +80,22 @@ async function refresh(force) {
 }
 
 function filtersChanged() {
-	setPageParams({ resource: resource.value, level: level.value, q: search.value.trim(), traceId });
+	if (trace.value.trim() && !traceFilter()) {
+		showError('A trace id is up to 32 hexadecimal digits');
+		return;
+	}
+	setPageParams({ resource: resource.value, level: level.value, q: search.value.trim(), traceId: traceFilter() });
+	showTraceFilter();
 	refresh(true);
 }
 
 let timer;
 resource.addEventListener('change', filtersChanged);
 level.addEventListener('change', filtersChanged);
-search.addEventListener('input', () => {
-	clearTimeout(timer);
-	timer = setTimeout(filtersChanged, 300);
-});
+for (const input of [search, trace]) {
+	input.addEventListener('input', () => {
+		clearTimeout(timer);
+		timer = setTimeout(filtersChanged, 300);
+	});
+}
 every(2000, () => refresh(false));

@@ -65,6 +65,45 @@ function spanLabel(span) {
 	return span.name;
 }
 
+function offsetOf(trace, iso) {
+	const origin = Math.min(...trace.spans.map((span) => new Date(span.startTime).getTime() - span.startOffsetMs));
+	return new Date(iso).getTime() - origin;
+}
+
+function logsOf(trace, spanId) {
+	return (trace.logs || []).filter((log) => log.spanId === spanId);
+}
+
+/** One log record: time in the trace, level, resource, message, and the span it belongs to. */
+function logRow(trace, log) {
+	const span = trace.spans.find((candidate) => candidate.spanId === log.spanId);
+	const spanLink = span
+		? el('a', { href: '#', 'data-select-span': span.spanId,
+			onclick: (event) => { event.preventDefault(); select(trace, span.spanId); } }, span.name)
+		: el('span', { class: 'muted' }, log.spanId ? 'span ' + log.spanId.substring(0, 8) : 'no span');
+	return el('tr', { 'data-log-span': log.spanId, 'data-severity': log.severity },
+		el('td', { class: 'nowrap mono small', title: formatDateTime(log.time) },
+			'+' + formatDuration(offsetOf(trace, log.time))),
+		el('td', {}, el('span', { class: 'badge plain lvl-badge ' + levelClass(log.severity) }, log.severity)),
+		el('td', {}, chip(log.resource)),
+		el('td', { class: 'log-message' }, log.message),
+		el('td', { class: 'small' }, spanLink));
+}
+
+function renderLogs(trace) {
+	const logs = trace.logs || [];
+	document.getElementById('logs-count').replaceChildren(logs.length + ' records, by time · ',
+		el('a', { href: '/structured?traceId=' + encodeURIComponent(trace.traceId) }, 'open in structured logs'));
+	const container = document.getElementById('trace-logs');
+	if (!logs.length) {
+		container.replaceChildren(el('div', { class: 'empty' }, 'No log records with this trace id.'));
+		return;
+	}
+	container.replaceChildren(el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'Time'), el('th', {}, 'Level'),
+		el('th', {}, 'Resource'), el('th', {}, 'Message'), el('th', {}, 'Span'))),
+	el('tbody', {}, logs.map((log) => logRow(trace, log)))));
+}
+
 function renderWaterfall(trace) {
 	const spans = trace.spans;
 	const total = Math.max(0.001, ...spans.map((span) => span.startOffsetMs + span.durationMs));
@@ -90,13 +129,17 @@ function renderWaterfall(trace) {
 		const events = (span.events || []).map((event) => el('div', { class: 'event-dot', title: event.name,
 			style: { left: (100 * (new Date(event.time) - new Date(span.startTime)) / total
 				+ left) + '%' } }));
+		// A mark per log record of the span, at its time, coloured by level.
+		const logMarks = logsOf(trace, span.spanId).map((log) => el('div', { class: 'log-mark ' + levelClass(log.severity),
+			title: log.severity + ': ' + log.message,
+			style: { left: Math.min(99.5, Math.max(0, 100 * offsetOf(trace, log.time) / total)) + '%' } }));
 		const rowNode = el('div', { class: 'row' + (span.spanId === selectedSpanId ? ' selected' : ''),
 			'data-span': span.spanId, 'data-service': span.service,
 			onclick: () => select(trace, span.spanId) },
 		el('div', { class: 'label', style: { paddingLeft: (8 + depth * 16) + 'px' },
 			title: span.service + ': ' + span.name }, chip(span.service), ' ',
 		isError ? el('span', { style: { color: 'var(--bad)' } }, '⚠ ') : null, spanLabel(span)),
-		el('div', { class: 'track' }, bar, timeLabel, events));
+		el('div', { class: 'track' }, bar, timeLabel, events, logMarks));
 		rows.push(rowNode);
 	}
 	container.replaceChildren(...rows);
@@ -146,8 +189,12 @@ function select(trace, spanId) {
 		...(events.length ? events : [el('div', { class: 'muted small' }, 'none')]),
 		el('h4', {}, 'Links (' + links.length + ')'),
 		...(links.length ? links : [el('div', { class: 'muted small' }, 'none')]),
-		el('h4', {}, 'Logs'), el('a', { href: '/structured?traceId=' + encodeURIComponent(trace.traceId) },
-			'Structured logs of this trace'));
+		el('h4', {}, 'Logs (' + logsOf(trace, span.spanId).length + ')'),
+		...logsOf(trace, span.spanId).map((log) => el('div', { class: 'event span-log ' + levelClass(log.severity) },
+			el('span', { class: 'muted small' }, '+' + formatDuration(offsetOf(trace, log.time)) + ' ' + log.severity + ' '),
+			log.message)),
+		el('a', { href: '/structured?traceId=' + encodeURIComponent(trace.traceId) },
+			'All structured logs of this trace'));
 	setPageParams({ id: trace.traceId, span: spanId });
 }
 
@@ -167,9 +214,15 @@ async function load() {
 		document.getElementById('summary').replaceChildren(
 			el('span', { class: 'mono' }, trace.traceId), ' · ', formatDuration(total), ' · ',
 			spans.length + ' spans', ' · ', ...services.map(chip), ' · ',
-			el('a', { href: '/structured?traceId=' + encodeURIComponent(trace.traceId) }, 'logs'));
+			el('a', { href: '/structured?traceId=' + encodeURIComponent(trace.traceId) },
+				(trace.logs || []).length + ' log records'));
 		renderWaterfall(trace);
-		if (selectedSpanId) select(trace, selectedSpanId);
+		renderLogs(trace);
+		if (selectedSpanId) {
+			select(trace, selectedSpanId);
+			const row = document.querySelector('.waterfall .row.selected');
+			if (row) row.scrollIntoView({ block: 'center' });
+		}
 		showError('');
 	} catch (e) {
 		showError('Cannot read trace ' + traceId + ': ' + e.message);

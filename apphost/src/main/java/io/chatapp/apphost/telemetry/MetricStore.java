@@ -2,6 +2,7 @@ package io.chatapp.apphost.telemetry;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -23,6 +24,9 @@ import java.util.TreeMap;
  * and a point's average and percentiles describe that interval, not the whole run).
  */
 final class MetricStore {
+
+	/** A silence longer than this many export intervals breaks a series. */
+	static final int GAP_FACTOR = 3;
 
 	private final int maxPointsPerResource;
 
@@ -49,16 +53,21 @@ final class MetricStore {
 
 	/**
 	 * Adds a gauge or sum value.
+	 * @param startNanos start of a cumulative sum, 0 when unknown
 	 */
 	synchronized void addValue(TelemetryResource resource, Instrument instrument, Map<String, Object> attributes,
-			long timeNanos, double value) {
+			long startNanos, long timeNanos, double value) {
 		Series series = series(resource, instrument, attributes);
+		boolean gap = series.report(startNanos, timeNanos);
 		Point last = series.points.peekLast();
-		if (last != null && last.value == value && last.count == 0 && timeNanos >= last.timeNanos) {
+		// A delta sum's equal values are separate amounts (3 requests, then 3 more), not
+		// one unchanged value.
+		boolean delta = "delta".equals(instrument.temporality());
+		if (!gap && !delta && last != null && last.value == value && last.count == 0 && timeNanos >= last.timeNanos) {
 			last.timeNanos = timeNanos;
 			return;
 		}
-		append(resource, series, new Point(timeNanos, value, 0, 0, null));
+		append(resource, series, new Point(timeNanos, value, 0, 0, null, gap));
 		evict();
 	}
 
@@ -68,30 +77,38 @@ final class MetricStore {
 	 * (then only the difference to the previous point is stored)
 	 * @param bounds explicit bucket bounds, may be empty
 	 * @param buckets bucket counts (bounds + 1 of them), may be empty
+	 * @param quantiles quantiles the sender computed (a summary's), as pairs of level and
+	 * value ({@code [0.5, v50, 0.99, v99]}), or {@code null}; when given they are kept
+	 * instead of estimating percentiles from buckets
 	 */
 	synchronized void addHistogram(TelemetryResource resource, Instrument instrument, Map<String, Object> attributes,
 			long startNanos, long timeNanos, boolean cumulative, long count, double sum, double[] bounds,
-			long[] buckets) {
+			long[] buckets, double[] quantiles) {
 		Series series = series(resource, instrument, attributes);
+		boolean gap = series.report(cumulative ? startNanos : 0, timeNanos);
 		long intervalCount = count;
 		double intervalSum = sum;
 		long[] intervalBuckets = buckets;
 		if (cumulative) {
 			Baseline previous = series.baseline;
-			series.baseline = new Baseline(startNanos, count, sum, buckets);
+			series.baseline = new Baseline(startNanos, count, sum, bounds, buckets);
 			long change = series.baseline.size() - ((previous != null) ? previous.size() : 0);
 			series.bytes += change;
 			charge(resource, change);
 			if (previous != null && previous.startNanos == startNanos && previous.count <= count) {
 				intervalCount = count - previous.count;
 				intervalSum = sum - previous.sum;
-				intervalBuckets = difference(buckets, previous.buckets);
+				// Exponential histograms may change their scale or offset between
+				// exports: then the buckets cannot be subtracted and this interval has no
+				// percentiles.
+				intervalBuckets = Arrays.equals(bounds, previous.bounds) ? difference(buckets, previous.buckets) : null;
 			}
 		}
 		if (intervalCount > 0) {
-			double[] percentiles = Percentiles.of(bounds, intervalBuckets, intervalCount);
+			double[] levels = (quantiles != null) ? quantiles
+					: (intervalBuckets != null) ? Percentiles.of(bounds, intervalBuckets, intervalCount) : null;
 			append(resource, series,
-					new Point(timeNanos, intervalSum / intervalCount, intervalCount, intervalSum, percentiles));
+					new Point(timeNanos, intervalSum / intervalCount, intervalCount, intervalSum, levels, gap));
 		}
 		evict();
 	}
@@ -145,7 +162,7 @@ final class MetricStore {
 			List<PointView> points = new ArrayList<>();
 			for (Point point : one.points) {
 				points.add(new PointView(point.firstNanos, point.timeNanos, point.value, point.count, point.sum,
-						point.percentiles));
+						point.quantiles, point.gap));
 			}
 			series.add(new SeriesView(one.attributes, points));
 		}
@@ -255,8 +272,12 @@ final class MetricStore {
 	 * @param description description
 	 * @param type {@code gauge}, {@code sum}, {@code histogram},
 	 * {@code exponentialHistogram} or {@code summary}
+	 * @param monotonic whether a sum only grows (a counter, charted as a rate)
+	 * @param temporality {@code cumulative} or {@code delta} for sums and histograms,
+	 * empty otherwise
 	 */
-	record Instrument(String name, String unit, String description, String type) {
+	record Instrument(String name, String unit, String description, String type, boolean monotonic,
+			String temporality) {
 	}
 
 	record SeriesSet(Instrument instrument, List<SeriesView> series) {
@@ -274,9 +295,30 @@ final class MetricStore {
 	 * @param value the value, or the average for histograms
 	 * @param count histogram count in the interval, 0 for gauges and sums
 	 * @param sum histogram sum in the interval
-	 * @param percentiles p50, p90 and p99 estimated from the buckets, or {@code null}
+	 * @param quantiles pairs of level and value: p50, p90 and p99 estimated from the
+	 * buckets, or a summary's own quantiles; {@code null} when unknown
+	 * @param gap whether no data was reported for a while (or the series restarted)
+	 * before this point
 	 */
-	record PointView(long firstNanos, long timeNanos, double value, long count, double sum, double[] percentiles) {
+	record PointView(long firstNanos, long timeNanos, double value, long count, double sum, double[] quantiles,
+			boolean gap) {
+
+		/**
+		 * The value at a quantile level.
+		 * @param level e.g. 0.99
+		 * @return the value, or {@code NaN} when this point does not have that level
+		 */
+		double quantile(double level) {
+			if (this.quantiles != null) {
+				for (int i = 0; i + 1 < this.quantiles.length; i += 2) {
+					if (this.quantiles[i] == level) {
+						return this.quantiles[i + 1];
+					}
+				}
+			}
+			return Double.NaN;
+		}
+
 	}
 
 	private static final class ResourceMetrics {
@@ -318,18 +360,61 @@ final class MetricStore {
 		// The series, its map entry and attributes, and its baseline; not its points.
 		private long bytes;
 
+		private long startNanos;
+
+		private long lastReportNanos;
+
+		private long intervalNanos;
+
+		private boolean silentBefore;
+
 		Series(InstrumentEntry instrument, Map<String, Object> attributes) {
 			this.instrument = instrument;
 			this.attributes = attributes;
-			this.bytes = 150 + Otlp.size(attributes);
+			this.bytes = 180 + Otlp.size(attributes);
+		}
+
+		/**
+		 * Notes a report and learns the export interval from the time since the previous
+		 * one.
+		 * @param startNanos start time of a cumulative series, 0 when there is none
+		 * @param timeNanos time of the report
+		 * @return whether the report follows a silence or a restart
+		 */
+		boolean report(long startNanos, long timeNanos) {
+			boolean restarted = startNanos != 0 && this.startNanos != 0 && startNanos != this.startNanos;
+			boolean silent = false;
+			long since = timeNanos - this.lastReportNanos;
+			if (this.lastReportNanos != 0 && since > 0) {
+				boolean longer = this.intervalNanos > 0 && since > GAP_FACTOR * this.intervalNanos;
+				if (longer && this.silentBefore) {
+					// Two long silences in a row: the exporter now reports less often.
+					this.intervalNanos = since;
+					this.silentBefore = false;
+				}
+				else {
+					silent = longer;
+					this.silentBefore = longer;
+					if (!longer) {
+						this.intervalNanos = since;
+					}
+				}
+			}
+			if (timeNanos > this.lastReportNanos) {
+				this.lastReportNanos = timeNanos;
+			}
+			if (startNanos != 0) {
+				this.startNanos = startNanos;
+			}
+			return restarted || silent;
 		}
 
 	}
 
-	private record Baseline(long startNanos, long count, double sum, long[] buckets) {
+	private record Baseline(long startNanos, long count, double sum, double[] bounds, long[] buckets) {
 
 		long size() {
-			return 48 + Otlp.size(this.buckets);
+			return 56 + Otlp.size(this.bounds) + Otlp.size(this.buckets);
 		}
 
 	}
@@ -346,29 +431,32 @@ final class MetricStore {
 
 		private final double sum;
 
-		private final double[] percentiles;
+		private final double[] quantiles;
 
-		Point(long timeNanos, double value, long count, double sum, double[] percentiles) {
+		private final boolean gap;
+
+		Point(long timeNanos, double value, long count, double sum, double[] quantiles, boolean gap) {
 			this.firstNanos = timeNanos;
 			this.timeNanos = timeNanos;
 			this.value = value;
 			this.count = count;
 			this.sum = sum;
-			this.percentiles = percentiles;
+			this.quantiles = quantiles;
+			this.gap = gap;
 		}
 
 		/**
 		 * The point and its two queue slots.
 		 */
 		long size() {
-			return 72 + ((this.percentiles != null) ? Otlp.size(this.percentiles) : 0);
+			return 80 + ((this.quantiles != null) ? Otlp.size(this.quantiles) : 0);
 		}
 
 	}
 
 	/**
 	 * Percentiles estimated from explicit histogram buckets, by linear interpolation
-	 * inside the bucket where the rank falls.
+	 * inside the bucket where the rank falls, as pairs of level and value.
 	 */
 	static final class Percentiles {
 
@@ -381,20 +469,21 @@ final class MetricStore {
 			if (bounds.length == 0 || buckets.length != bounds.length + 1 || count <= 0) {
 				return null;
 			}
-			double[] result = new double[QUANTILES.length];
+			double[] result = new double[2 * QUANTILES.length];
 			for (int q = 0; q < QUANTILES.length; q++) {
+				result[2 * q] = QUANTILES[q];
 				double rank = QUANTILES[q] * count;
 				long before = 0;
 				for (int i = 0; i < buckets.length; i++) {
 					if (buckets[i] > 0 && before + buckets[i] >= rank) {
 						if (i == bounds.length) {
 							// Above the highest bound: the bound is all we know.
-							result[q] = bounds[bounds.length - 1];
+							result[2 * q + 1] = bounds[bounds.length - 1];
 						}
 						else {
 							double lower = (i == 0) ? Math.min(0, bounds[0]) : bounds[i - 1];
 							double upper = bounds[i];
-							result[q] = lower + (upper - lower) * (rank - before) / buckets[i];
+							result[2 * q + 1] = lower + (upper - lower) * (rank - before) / buckets[i];
 						}
 						break;
 					}

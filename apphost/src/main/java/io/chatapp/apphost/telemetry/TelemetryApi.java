@@ -2,15 +2,20 @@ package io.chatapp.apphost.telemetry;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -62,13 +67,17 @@ import io.chatapp.apphost.telemetry.TraceStore.Summary;
  * {@code startOffsetMs} counts from the earliest span shown. {@code parentSpanId} is
  * empty for a root. {@code kind}: {@code SERVER}, {@code CLIENT}, {@code PRODUCER},
  * {@code CONSUMER}, {@code INTERNAL} or {@code UNSPECIFIED}; {@code status.code}:
- * {@code UNSET}, {@code OK} or {@code ERROR}. 404 when the trace is unknown. <pre>{@code
+ * {@code UNSET}, {@code OK} or {@code ERROR}. {@code logs} are the log records of every
+ * trace shown (each names its trace and span), oldest first, at most the newest 1000, in
+ * the shape of {@code /logs} items. 404 when the trace is unknown. <pre>{@code
  * {"traceId":"4bf9...","spans":[{"traceId":"4bf9...","spanId":"00f0...","parentSpanId":"",
  *   "name":"POST /api/chats","service":"chats-api","instance":"chats-api","kind":"SERVER",
  *   "scope":"io.opentelemetry...","startTime":"2026-...Z","startOffsetMs":0.0,
  *   "durationMs":12.345,"status":{"code":"UNSET","message":""},"attributes":{...},
  *   "events":[{"name":"exception","time":"2026-...Z","attributes":{...}}],
- *   "links":[{"traceId":"...","spanId":"...","attributes":{...}}]}]}
+ *   "links":[{"traceId":"...","spanId":"...","attributes":{...}}]}],
+ *  "logs":[{"time":"2026-...Z","resource":"chats-api","severity":"INFO","message":"...",
+ *           "traceId":"4bf9...","spanId":"00f0...","scope":"...","attributes":{...}}]}
  * }</pre>
  *
  * <p>
@@ -86,31 +95,45 @@ import io.chatapp.apphost.telemetry.TraceStore.Summary;
  * <p>
  * {@code GET /metrics}: the instruments of each resource, sorted by name. {@code type}:
  * {@code gauge}, {@code sum}, {@code histogram}, {@code exponentialHistogram} or
- * {@code summary}. <pre>{@code
- * {"resources":{"chats-api":[{"name":"jvm.memory.used","unit":"By",
- *                             "description":"...","type":"sum"}]}}
+ * {@code summary}; {@code unit} as the sender gave it (UCUM: {@code ms}, {@code By},
+ * {@code {messages}}); {@code monotonic}: a sum that only grows (a counter);
+ * {@code temporality}: {@code cumulative} or {@code delta} for sums and histograms;
+ * {@code statistic}: what a chart shows, {@code rate} (per second, for counters),
+ * {@code value} (gauges and other sums) or {@code percentiles} (histograms and
+ * summaries). <pre>{@code
+ * {"resources":{"chats-api":[{"name":"jvm.memory.used","unit":"By","description":"...",
+ *   "type":"sum","monotonic":false,"temporality":"cumulative","statistic":"value"}]}}
  * }</pre>
  *
  * <p>
- * {@code GET /metrics/series?resource=chats-api&name=jvm.memory.used}: one instrument of
- * one resource (an exact resource name), a series per attribute set, points oldest first.
- * For gauges and sums {@code value} is the reported value; an unchanged value is kept as
- * one stored point shown as two (first and last time it was reported), so charts stay
- * flat where the value did. For histograms and summaries each point covers the interval
- * since the previous one (cumulative data is turned into differences): {@code count} and
- * {@code sum} of that interval, {@code value} = {@code sum / count} (the average), and
- * for histograms with buckets the estimated {@code p50}, {@code p90} and {@code p99};
- * intervals without measurements have no point. Both parameters are required; 404 when
- * unknown. <pre>{@code
+ * {@code GET /metrics/series?resource=chats-api&name=jvm.memory.used&since=2026-...Z}:
+ * one instrument of one resource (an exact resource name) with the fields above, a series
+ * per attribute set, points oldest first; {@code since} (optional, RFC 3339) leaves out
+ * older points. {@code gap: true} marks a point after a silence of more than three export
+ * intervals or after the series restarted (a new start time): charts break the line
+ * there. For gauges and sums {@code value} is the reported value; an unchanged value is
+ * kept as one stored point shown as two (first and last time it was reported), so charts
+ * stay flat where the value did. For histograms and summaries each point covers the
+ * interval since the previous one (cumulative data is turned into differences):
+ * {@code count} and {@code sum} of that interval, {@code value} = {@code sum / count}
+ * (the average), and for histograms with buckets (explicit or exponential) the estimated
+ * {@code p50}, {@code p90} and {@code p99}, also under {@code percentiles}, which for
+ * summaries holds the sender's own quantiles ({@code p95}, {@code p99.9}, ...); intervals
+ * without measurements have no point. {@code resource} and {@code name} are required; 404
+ * when unknown. <pre>{@code
  * {"name":"http.server.requests","unit":"s","type":"histogram","description":"...",
+ *  "monotonic":false,"temporality":"cumulative","statistic":"percentiles",
  *  "series":[{"attributes":{"uri":"/api/chats"},
- *             "points":[{"time":"2026-...Z","value":0.012,"count":3,"sum":0.036,
- *                        "p50":0.01,"p90":0.02,"p99":0.025}]}]}
+ *             "points":[{"time":"2026-...Z","value":0.012,"gap":true,"count":3,"sum":0.036,
+ *                        "p50":0.01,"p90":0.02,"p99":0.025,
+ *                        "percentiles":{"p50":0.01,"p90":0.02,"p99":0.025}}]}]}
  * }</pre>
  */
 public final class TelemetryApi implements HttpHandler {
 
 	private static final int MAX_LIMIT = 10_000;
+
+	private static final int MAX_TRACE_LOGS = 1000;
 
 	private final TelemetryStore store;
 
@@ -169,7 +192,8 @@ public final class TelemetryApi implements HttpHandler {
 		if (path.equals("/metrics/series")) {
 			String resource = query.required("resource");
 			String name = query.required("name");
-			return series(resource, name).map(TelemetryApi::ok)
+			long since = query.time("since");
+			return series(resource, name, since).map(TelemetryApi::ok)
 				.orElseGet(() -> new Response(404, error("No instrument " + name + " of resource " + resource)));
 		}
 		return new Response(404, error("No such telemetry API: " + path));
@@ -230,6 +254,7 @@ public final class TelemetryApi implements HttpHandler {
 			Map<String, Object> trace = new LinkedHashMap<>();
 			trace.put("traceId", traceId.toLowerCase(Locale.ROOT));
 			trace.put("spans", items);
+			trace.put("logs", traceLogs(spans));
 			return trace;
 		});
 	}
@@ -270,6 +295,37 @@ public final class TelemetryApi implements HttpHandler {
 		return item;
 	}
 
+	/**
+	 * The log records of every trace shown, oldest first, at most
+	 * {@value #MAX_TRACE_LOGS} (the newest).
+	 */
+	private List<Object> traceLogs(List<Span> spans) {
+		Set<String> traceIds = new LinkedHashSet<>();
+		spans.forEach((span) -> traceIds.add(span.traceId()));
+		List<LogEntry> entries = new ArrayList<>();
+		for (String id : traceIds) {
+			entries.addAll(this.store.logs().find(null, Severity.TRACE, null, id, MAX_TRACE_LOGS));
+		}
+		entries.sort(Comparator.comparingLong(LogEntry::timeNanos).thenComparingLong(LogEntry::sequence));
+		List<LogEntry> newest = entries.subList(Math.max(0, entries.size() - MAX_TRACE_LOGS), entries.size());
+		List<Object> items = new ArrayList<>();
+		newest.forEach((entry) -> items.add(log(entry)));
+		return items;
+	}
+
+	private static Map<String, Object> log(LogEntry entry) {
+		Map<String, Object> item = new LinkedHashMap<>();
+		item.put("time", Json.time(entry.timeNanos()));
+		item.put("resource", entry.resource().name());
+		item.put("severity", entry.severity().name());
+		item.put("message", entry.message());
+		item.put("traceId", entry.traceId());
+		item.put("spanId", entry.spanId());
+		item.put("scope", entry.scope());
+		item.put("attributes", entry.attributes());
+		return item;
+	}
+
 	private Map<String, Object> logs(Query query) {
 		String level = query.get("level", null);
 		Severity minimum = (level != null) ? Severity.parse(level) : Severity.TRACE;
@@ -280,16 +336,7 @@ public final class TelemetryApi implements HttpHandler {
 		for (LogEntry entry : this.store.logs()
 			.find(query.get("resource", null), minimum, query.get("q", null), query.get("traceId", null),
 					query.limit(200))) {
-			Map<String, Object> item = new LinkedHashMap<>();
-			item.put("time", Json.time(entry.timeNanos()));
-			item.put("resource", entry.resource().name());
-			item.put("severity", entry.severity().name());
-			item.put("message", entry.message());
-			item.put("traceId", entry.traceId());
-			item.put("spanId", entry.spanId());
-			item.put("scope", entry.scope());
-			item.put("attributes", entry.attributes());
-			items.add(item);
+			items.add(log(entry));
 		}
 		return Map.of("items", items);
 	}
@@ -312,23 +359,43 @@ public final class TelemetryApi implements HttpHandler {
 		item.put("unit", instrument.unit());
 		item.put("description", instrument.description());
 		item.put("type", instrument.type());
+		item.put("monotonic", instrument.monotonic());
+		item.put("temporality", instrument.temporality());
+		item.put("statistic", statistic(instrument));
 		return item;
 	}
 
-	private Optional<Map<String, Object>> series(String resource, String name) {
-		return this.store.metrics().series(resource, name).map(this::series);
+	/**
+	 * What a chart of the instrument shows: a counter's rate, a gauge's value, a
+	 * histogram's percentiles.
+	 */
+	private static String statistic(Instrument instrument) {
+		return switch (instrument.type()) {
+			case "sum" -> instrument.monotonic() ? "rate" : "value";
+			case "histogram", "exponentialHistogram", "summary" -> "percentiles";
+			default -> "value";
+		};
 	}
 
-	private Map<String, Object> series(SeriesSet set) {
+	private Optional<Map<String, Object>> series(String resource, String name, long sinceNanos) {
+		return this.store.metrics().series(resource, name).map((set) -> series(set, sinceNanos));
+	}
+
+	private Map<String, Object> series(SeriesSet set, long sinceNanos) {
 		Map<String, Object> result = instrument(set.instrument());
 		List<Object> series = new ArrayList<>();
 		for (SeriesView view : set.series()) {
 			List<Object> points = new ArrayList<>();
 			for (PointView point : view.points()) {
-				if (point.count() == 0 && point.firstNanos() != point.timeNanos()) {
-					points.add(point(point, point.firstNanos()));
+				if (point.timeNanos() < sinceNanos) {
+					continue;
 				}
-				points.add(point(point, point.timeNanos()));
+				boolean gap = point.gap();
+				if (point.count() == 0 && point.firstNanos() != point.timeNanos() && point.firstNanos() >= sinceNanos) {
+					points.add(point(point, point.firstNanos(), gap));
+					gap = false;
+				}
+				points.add(point(point, point.timeNanos(), gap));
 			}
 			Map<String, Object> item = new LinkedHashMap<>();
 			item.put("attributes", view.attributes());
@@ -339,20 +406,39 @@ public final class TelemetryApi implements HttpHandler {
 		return result;
 	}
 
-	private static Map<String, Object> point(PointView point, long timeNanos) {
+	private static Map<String, Object> point(PointView point, long timeNanos, boolean gap) {
 		Map<String, Object> item = new LinkedHashMap<>();
 		item.put("time", Json.time(timeNanos));
 		item.put("value", point.value());
+		if (gap) {
+			item.put("gap", true);
+		}
 		if (point.count() > 0) {
 			item.put("count", point.count());
 			item.put("sum", point.sum());
-			if (point.percentiles() != null) {
-				item.put("p50", point.percentiles()[0]);
-				item.put("p90", point.percentiles()[1]);
-				item.put("p99", point.percentiles()[2]);
+			double[] quantiles = point.quantiles();
+			if (quantiles != null) {
+				Map<String, Object> percentiles = new LinkedHashMap<>();
+				for (int i = 0; i + 1 < quantiles.length; i += 2) {
+					percentiles.put(percentileName(quantiles[i]), quantiles[i + 1]);
+				}
+				for (String name : List.of("p50", "p90", "p99")) {
+					if (percentiles.containsKey(name)) {
+						item.put(name, percentiles.get(name));
+					}
+				}
+				item.put("percentiles", percentiles);
 			}
 		}
 		return item;
+	}
+
+	/**
+	 * {@code p50} for 0.5, {@code p99.9} for 0.999.
+	 */
+	static String percentileName(double quantile) {
+		BigDecimal percent = BigDecimal.valueOf(quantile).movePointRight(2).stripTrailingZeros();
+		return "p" + percent.toPlainString();
 	}
 
 	private static Response ok(Object body) {
@@ -432,6 +518,23 @@ public final class TelemetryApi implements HttpHandler {
 				throw new BadRequest(name + " is required");
 			}
 			return value;
+		}
+
+		/**
+		 * An RFC 3339 time as nanoseconds since the epoch, 0 when absent.
+		 */
+		long time(String name) {
+			String text = get(name, null);
+			if (text == null) {
+				return 0;
+			}
+			try {
+				Instant instant = Instant.parse(text.trim());
+				return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+			}
+			catch (DateTimeParseException ex) {
+				throw new BadRequest(name + " must be a time like 2026-01-02T03:04:05Z");
+			}
 		}
 
 		int limit(int defaultLimit) {

@@ -252,46 +252,54 @@ public final class TelemetryStore {
 	private void addMetric(TelemetryResource resource, Metric metric) {
 		switch (metric.getDataCase()) {
 			case GAUGE -> {
-				Instrument instrument = instrument(metric, "gauge");
-				metric.getGauge().getDataPointsList().forEach((point) -> addNumber(resource, instrument, point));
+				Instrument instrument = instrument(metric, "gauge", false, "");
+				metric.getGauge().getDataPointsList().forEach((point) -> addNumber(resource, instrument, point, false));
 			}
 			case SUM -> {
-				Instrument instrument = instrument(metric, "sum");
-				metric.getSum().getDataPointsList().forEach((point) -> addNumber(resource, instrument, point));
+				boolean cumulative = metric.getSum()
+					.getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+				Instrument instrument = instrument(metric, "sum", metric.getSum().getIsMonotonic(),
+						cumulative ? "cumulative" : "delta");
+				metric.getSum()
+					.getDataPointsList()
+					.forEach((point) -> addNumber(resource, instrument, point, cumulative));
 			}
 			case HISTOGRAM -> {
-				Instrument instrument = instrument(metric, "histogram");
 				boolean cumulative = metric.getHistogram()
 					.getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+				Instrument instrument = instrument(metric, "histogram", false, cumulative ? "cumulative" : "delta");
 				for (HistogramDataPoint point : metric.getHistogram().getDataPointsList()) {
 					if (!noValue(point.getFlags())) {
 						this.metrics.addHistogram(resource, instrument, Otlp.attributes(point.getAttributesList()),
 								point.getStartTimeUnixNano(), point.getTimeUnixNano(), cumulative, point.getCount(),
 								point.getSum(), toDoubles(point.getExplicitBoundsList()),
-								toLongs(point.getBucketCountsList()));
+								toLongs(point.getBucketCountsList()), null);
 					}
 				}
 			}
 			case EXPONENTIAL_HISTOGRAM -> {
-				Instrument instrument = instrument(metric, "exponentialHistogram");
 				boolean cumulative = metric.getExponentialHistogram()
 					.getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+				Instrument instrument = instrument(metric, "exponentialHistogram", false,
+						cumulative ? "cumulative" : "delta");
 				for (ExponentialHistogramDataPoint point : metric.getExponentialHistogram().getDataPointsList()) {
 					if (!noValue(point.getFlags())) {
+						ExplicitBuckets buckets = ExplicitBuckets.of(point);
 						this.metrics.addHistogram(resource, instrument, Otlp.attributes(point.getAttributesList()),
 								point.getStartTimeUnixNano(), point.getTimeUnixNano(), cumulative, point.getCount(),
-								point.getSum(), new double[0], new long[0]);
+								point.getSum(), buckets.bounds(), buckets.counts(), null);
 					}
 				}
 			}
 			case SUMMARY -> {
-				// Summaries are cumulative by definition.
-				Instrument instrument = instrument(metric, "summary");
+				// Summaries are cumulative by definition; their quantiles are the
+				// sender's (Micrometer's percentiles over its own time window).
+				Instrument instrument = instrument(metric, "summary", false, "cumulative");
 				for (SummaryDataPoint point : metric.getSummary().getDataPointsList()) {
 					if (!noValue(point.getFlags())) {
 						this.metrics.addHistogram(resource, instrument, Otlp.attributes(point.getAttributesList()),
 								point.getStartTimeUnixNano(), point.getTimeUnixNano(), true, point.getCount(),
-								point.getSum(), new double[0], new long[0]);
+								point.getSum(), new double[0], new long[0], quantiles(point));
 					}
 				}
 			}
@@ -300,19 +308,33 @@ public final class TelemetryStore {
 		}
 	}
 
-	private void addNumber(TelemetryResource resource, Instrument instrument, NumberDataPoint point) {
+	private void addNumber(TelemetryResource resource, Instrument instrument, NumberDataPoint point,
+			boolean cumulative) {
 		if (noValue(point.getFlags())) {
 			return;
 		}
 		double value = (point.getValueCase() == NumberDataPoint.ValueCase.AS_INT) ? point.getAsInt()
 				: point.getAsDouble();
-		this.metrics.addValue(resource, instrument, Otlp.attributes(point.getAttributesList()), point.getTimeUnixNano(),
-				value);
+		this.metrics.addValue(resource, instrument, Otlp.attributes(point.getAttributesList()),
+				cumulative ? point.getStartTimeUnixNano() : 0, point.getTimeUnixNano(), value);
 	}
 
-	private static Instrument instrument(Metric metric, String type) {
+	private static double[] quantiles(SummaryDataPoint point) {
+		int count = Math.min(point.getQuantileValuesCount(), MAX_BUCKETS);
+		if (count == 0) {
+			return null;
+		}
+		double[] pairs = new double[2 * count];
+		for (int i = 0; i < count; i++) {
+			pairs[2 * i] = point.getQuantileValues(i).getQuantile();
+			pairs[2 * i + 1] = point.getQuantileValues(i).getValue();
+		}
+		return pairs;
+	}
+
+	private static Instrument instrument(Metric metric, String type, boolean monotonic, String temporality) {
 		return new Instrument(Otlp.truncate(metric.getName()), Otlp.truncate(metric.getUnit()),
-				Otlp.truncate(metric.getDescription()), type);
+				Otlp.truncate(metric.getDescription()), type, monotonic, temporality);
 	}
 
 	private static boolean noValue(int flags) {
@@ -325,6 +347,40 @@ public final class TelemetryStore {
 
 	private static long[] toLongs(List<Long> values) {
 		return values.stream().limit(MAX_BUCKETS + 1).mapToLong(Long::longValue).toArray();
+	}
+
+	/**
+	 * An exponential histogram's positive buckets as explicit ones, so that percentiles
+	 * are estimated the same way: bucket {@code offset + i} holds the values in
+	 * {@code (base^(offset+i), base^(offset+i+1)]} with {@code base = 2^(2^-scale)}; the
+	 * zero bucket (and any negative values, rare for durations and sizes) comes first,
+	 * below the lowest positive bound.
+	 *
+	 * @param bounds upper bounds
+	 * @param counts counts, one more than bounds
+	 */
+	record ExplicitBuckets(double[] bounds, long[] counts) {
+
+		static ExplicitBuckets of(ExponentialHistogramDataPoint point) {
+			List<Long> positive = point.getPositive().getBucketCountsList();
+			int size = Math.min(positive.size(), MAX_BUCKETS - 1);
+			if (size == 0) {
+				return new ExplicitBuckets(new double[0], new long[0]);
+			}
+			double base = Math.pow(2, Math.pow(2, -point.getScale()));
+			int offset = point.getPositive().getOffset();
+			double[] bounds = new double[size + 1];
+			long[] counts = new long[size + 2];
+			bounds[0] = Math.pow(base, offset);
+			long negative = point.getNegative().getBucketCountsList().stream().mapToLong(Long::longValue).sum();
+			counts[0] = point.getZeroCount() + negative;
+			for (int i = 0; i < size; i++) {
+				bounds[i + 1] = Math.pow(base, offset + i + 1);
+				counts[i + 1] = positive.get(i);
+			}
+			return new ExplicitBuckets(bounds, counts);
+		}
+
 	}
 
 	/**

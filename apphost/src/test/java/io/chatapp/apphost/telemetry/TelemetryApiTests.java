@@ -6,6 +6,12 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.Sum;
+import io.opentelemetry.proto.metrics.v1.Summary;
+import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
@@ -190,6 +196,85 @@ class TelemetryApiTests {
 		assertThat(series.get("series").get(0).get("attributes").get("series").asText()).isEqualTo("all");
 		assertThat(series.get("series").get(0).get("points")).extracting((point) -> point.get("value").asDouble())
 			.containsExactly(20.0, 22.0);
+	}
+
+	@Test
+	void traceDetailCarriesTheLogsOfItsTracesOldestFirst() {
+		this.store.add(logs(this.usersApi,
+				List.of(log(7, 13, "user lookup slow").setTraceId(id(1, 16)).setSpanId(id(13, 8)).build(),
+						log(1, 9, "request received").setTraceId(id(1, 16)).setSpanId(id(11, 8)).build())));
+
+		JsonNode logs = this.api.get("/traces/" + traceId(1)).json().get("logs");
+
+		assertThat(logs).extracting((item) -> item.get("message").asText())
+			.containsExactly("request received", "chat created", "user lookup slow");
+		assertThat(logs.get(2).get("spanId").asText()).isEqualTo(spanId(13));
+		assertThat(logs.get(2).get("resource").asText()).isEqualTo("users-api");
+		assertThat(logs.get(2).get("severity").asText()).isEqualTo("WARN");
+		assertThat(this.api.get("/traces/" + traceId(3)).json().get("logs")).isEmpty();
+	}
+
+	@Test
+	void seriesSayWhatToChartAndMarkGapsAndAWindowLeavesOutOlderPoints() {
+		for (int i = 0; i < 5; i++) {
+			this.store.add(gauge(this.chatsApi, "queue.size", "all", 10_000 + i * 1000L, i));
+		}
+		this.store.add(gauge(this.chatsApi, "queue.size", "all", 10_000 + 47 * 60_000L, 9));
+
+		JsonNode body = this.api.get("/metrics/series?resource=chats-api&name=queue.size").json();
+		assertThat(body.get("statistic").asText()).isEqualTo("value");
+		assertThat(body.get("monotonic").asBoolean()).isFalse();
+		JsonNode points = body.get("series").get(0).get("points");
+		assertThat(points).extracting((point) -> point.path("gap").asBoolean())
+			.containsExactly(false, false, false, false, false, true);
+
+		JsonNode recent = this.api
+			.get("/metrics/series?resource=chats-api&name=queue.size&since=2026-01-01T00:00:12.500Z")
+			.json()
+			.get("series")
+			.get(0)
+			.get("points");
+		assertThat(recent).extracting((point) -> point.get("value").asDouble()).containsExactly(3.0, 4.0, 9.0);
+		assertError("/metrics/series?resource=chats-api&name=queue.size&since=yesterday", 400, "since");
+	}
+
+	@Test
+	void summariesShowTheirQuantilesAndCountersTheirRate() {
+		this.store.add(TestTelemetry.metrics(this.chatsApi, Metric.newBuilder()
+			.setName("chat.send")
+			.setUnit("ms")
+			.setSummary(Summary.newBuilder()
+				.addDataPoints(SummaryDataPoint.newBuilder()
+					.setStartTimeUnixNano(TestTelemetry.BASE_NANOS)
+					.setTimeUnixNano(TestTelemetry.BASE_NANOS + 1_000_000_000L)
+					.setCount(2)
+					.setSum(30)
+					.addQuantileValues(SummaryDataPoint.ValueAtQuantile.newBuilder().setQuantile(0.5).setValue(12))
+					.addQuantileValues(
+							SummaryDataPoint.ValueAtQuantile.newBuilder().setQuantile(0.999).setValue(18))))));
+		this.store.add(TestTelemetry.metrics(this.chatsApi, Metric.newBuilder()
+			.setName("chat.sent")
+			.setUnit("{messages}")
+			.setSum(Sum.newBuilder()
+				.setIsMonotonic(true)
+				.setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+				.addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(TestTelemetry.BASE_NANOS).setAsInt(3)))));
+
+		JsonNode summary = this.api.get("/metrics/series?resource=chats-api&name=chat.send").json();
+		assertThat(summary.get("statistic").asText()).isEqualTo("percentiles");
+		JsonNode point = summary.get("series").get(0).get("points").get(0);
+		assertThat(point.get("value").asDouble()).isEqualTo(15.0);
+		assertThat(point.get("p50").asDouble()).isEqualTo(12.0);
+		assertThat(point.get("percentiles").get("p99.9").asDouble()).isEqualTo(18.0);
+		assertThat(point.has("p99")).isFalse();
+
+		JsonNode counter = this.api.get("/metrics/series?resource=chats-api&name=chat.sent").json();
+		assertThat(counter.get("statistic").asText()).isEqualTo("rate");
+		assertThat(counter.get("monotonic").asBoolean()).isTrue();
+		assertThat(counter.get("temporality").asText()).isEqualTo("cumulative");
+		assertThat(counter.get("unit").asText()).isEqualTo("{messages}");
+		assertThat(TelemetryApi.percentileName(0.9)).isEqualTo("p90");
+		assertThat(TelemetryApi.percentileName(0.95)).isEqualTo("p95");
 	}
 
 	@Test

@@ -10,15 +10,22 @@ import java.util.concurrent.TimeUnit;
 
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogram;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Histogram;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.Sum;
+import io.opentelemetry.proto.metrics.v1.Summary;
+import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 import org.junit.jupiter.api.Test;
 
 import io.chatapp.apphost.telemetry.LogStore.LogEntry;
 import io.chatapp.apphost.telemetry.LogStore.Severity;
+import io.chatapp.apphost.telemetry.MetricStore.Instrument;
 import io.chatapp.apphost.telemetry.MetricStore.PointView;
 
 import static io.chatapp.apphost.telemetry.TestTelemetry.attribute;
@@ -239,7 +246,7 @@ class TelemetryStoreTests {
 		assertThat(points.get(1).count()).isEqualTo(10);
 		assertThat(points.get(1).value()).isEqualTo(40.0);
 		// All ten of the interval fell into (20,50]: p50 halfway through it.
-		assertThat(points.get(1).percentiles()[0]).isEqualTo(35.0);
+		assertThat(points.get(1).quantile(0.5)).isEqualTo(35.0);
 	}
 
 	@Test
@@ -333,6 +340,144 @@ class TelemetryStoreTests {
 		assertThat(TelemetryResource.name("chats-api", "chats-api-2")).isEqualTo("chats-api-2");
 		assertThat(TelemetryResource.name("chats-api", "a1b2")).isEqualTo("chats-api-a1b2");
 		assertThat(TelemetryResource.of(Resource.getDefaultInstance()).name()).isEqualTo("unknown_service");
+	}
+
+	@Test
+	void anUnchangedGaugeIsNotExtendedAcrossASilenceAndThePointAfterItIsMarked() {
+		for (int i = 0; i < 10; i++) {
+			this.store.add(gauge(this.chatsApi, "threads", "all", i * 1000L, 7));
+		}
+		// 47 minutes without a report, then the same value again.
+		long after = 9000 + 47 * 60_000L;
+		this.store.add(gauge(this.chatsApi, "threads", "all", after, 7));
+		this.store.add(gauge(this.chatsApi, "threads", "all", after + 1000, 7));
+
+		List<PointView> points = points("threads");
+		assertThat(points).hasSize(2);
+		assertThat(points.get(0).gap()).isFalse();
+		assertThat(points.get(0).timeNanos() - points.get(0).firstNanos()).isEqualTo(9000 * 1_000_000L);
+		assertThat(points.get(1).gap()).isTrue();
+		assertThat(points.get(1).firstNanos()).isEqualTo(TestTelemetry.BASE_NANOS + after * 1_000_000L);
+	}
+
+	@Test
+	void aSlowerExportIntervalIsLearnedAfterTwoLongSilences() {
+		for (int i = 0; i < 5; i++) {
+			this.store.add(gauge(this.chatsApi, "threads", "all", i * 1000L, i));
+		}
+		for (int i = 1; i <= 3; i++) {
+			this.store.add(gauge(this.chatsApi, "threads", "all", 4000 + i * 60_000L, 10 + i));
+		}
+
+		assertThat(points("threads")).extracting(PointView::gap)
+			.containsExactly(false, false, false, false, false, true, false, false);
+	}
+
+	@Test
+	void aCounterThatRestartedIsMarkedAndKnownAsMonotonic() {
+		this.store.add(counter(1, 1000, 5));
+		this.store.add(counter(1, 2000, 9));
+		this.store.add(counter(3000, 3000, 1));
+
+		assertThat(points("chat.messages.sent")).extracting(PointView::gap).containsExactly(false, false, true);
+		Instrument instrument = this.store.metrics().instruments().get("chats-api").get(0);
+		assertThat(instrument.monotonic()).isTrue();
+		assertThat(instrument.temporality()).isEqualTo("cumulative");
+		assertThat(instrument.unit()).isEqualTo("{messages}");
+	}
+
+	@Test
+	void equalValuesOfADeltaSumAreKeptAsSeparatePoints() {
+		for (int i = 1; i <= 3; i++) {
+			this.store.add(metrics(this.chatsApi,
+					Metric.newBuilder()
+						.setName("requests")
+						.setSum(Sum.newBuilder()
+							.setIsMonotonic(true)
+							.setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA)
+							.addDataPoints(NumberDataPoint.newBuilder()
+								.setTimeUnixNano(TestTelemetry.BASE_NANOS + i * 1_000_000_000L)
+								.setAsInt(3)))));
+		}
+
+		assertThat(points("requests")).extracting(PointView::value).containsExactly(3.0, 3.0, 3.0);
+		assertThat(this.store.metrics().instruments().get("chats-api").get(0).temporality()).isEqualTo("delta");
+	}
+
+	@Test
+	void exponentialHistogramsHavePercentilesFromTheirBuckets() {
+		// Scale 0: base 2, buckets (1,2] (2,4] (4,8] from offset 0.
+		this.store.add(exponential(1000, 10, List.of(0L, 0L, 10L)));
+		this.store.add(exponential(2000, 20, List.of(10L, 0L, 10L)));
+
+		List<PointView> points = points("http.client.duration");
+		assertThat(points).hasSize(2);
+		// All ten of the first interval between 4 and 8: p50 halfway.
+		assertThat(points.get(0).quantile(0.5)).isEqualTo(6.0);
+		// The second interval's ten were all in (1,2].
+		assertThat(points.get(1).count()).isEqualTo(10);
+		assertThat(points.get(1).quantile(0.5)).isEqualTo(1.5);
+		assertThat(points.get(1).quantile(0.99)).isBetween(1.9, 2.0);
+	}
+
+	@Test
+	void summariesKeepTheSendersQuantiles() {
+		this.store.add(metrics(this.chatsApi, Metric.newBuilder()
+			.setName("chat.send.duration")
+			.setUnit("ms")
+			.setSummary(Summary.newBuilder()
+				.addDataPoints(SummaryDataPoint.newBuilder()
+					.setStartTimeUnixNano(TestTelemetry.BASE_NANOS)
+					.setTimeUnixNano(TestTelemetry.BASE_NANOS + 1_000_000_000L)
+					.setCount(4)
+					.setSum(40)
+					.addQuantileValues(SummaryDataPoint.ValueAtQuantile.newBuilder().setQuantile(0.5).setValue(8))
+					.addQuantileValues(
+							SummaryDataPoint.ValueAtQuantile.newBuilder().setQuantile(0.95).setValue(19))))));
+
+		PointView point = points("chat.send.duration").get(0);
+		assertThat(point.value()).isEqualTo(10.0);
+		assertThat(point.quantile(0.5)).isEqualTo(8.0);
+		assertThat(point.quantile(0.95)).isEqualTo(19.0);
+		assertThat(point.quantile(0.99)).isNaN();
+	}
+
+	private List<PointView> points(String name) {
+		return this.store.metrics().series("chats-api", name).orElseThrow().series().get(0).points();
+	}
+
+	private io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest counter(long startMs, long timeMs,
+			long value) {
+		return metrics(this.chatsApi,
+				Metric.newBuilder()
+					.setName("chat.messages.sent")
+					.setUnit("{messages}")
+					.setSum(Sum.newBuilder()
+						.setIsMonotonic(true)
+						.setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+						.addDataPoints(NumberDataPoint.newBuilder()
+							.setStartTimeUnixNano(TestTelemetry.BASE_NANOS + startMs * 1_000_000)
+							.setTimeUnixNano(TestTelemetry.BASE_NANOS + timeMs * 1_000_000)
+							.setAsInt(value))));
+	}
+
+	private io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest exponential(long timeMs, long count,
+			List<Long> buckets) {
+		return metrics(this.chatsApi,
+				Metric.newBuilder()
+					.setName("http.client.duration")
+					.setUnit("ms")
+					.setExponentialHistogram(ExponentialHistogram.newBuilder()
+						.setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+						.addDataPoints(ExponentialHistogramDataPoint.newBuilder()
+							.setStartTimeUnixNano(TestTelemetry.BASE_NANOS)
+							.setTimeUnixNano(TestTelemetry.BASE_NANOS + timeMs * 1_000_000)
+							.setCount(count)
+							.setSum(count * 3.0)
+							.setScale(0)
+							.setPositive(ExponentialHistogramDataPoint.Buckets.newBuilder()
+								.setOffset(0)
+								.addAllBucketCounts(buckets)))));
 	}
 
 	private io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest histogram(long timeMs, long count,
