@@ -345,7 +345,11 @@ public final class AppHostOptions {
 		}
 
 		String synopsis() {
-			return "--" + this.key + (this.value.isEmpty() ? "" : "=" + this.value);
+			if (this.value.isEmpty()) {
+				return "--" + this.key;
+			}
+			// --replicas chats-api=2 reads better than --replicas=chats-api=2.
+			return "--" + this.key + (this.value.contains("=") ? " " : "=") + this.value;
 		}
 
 	}

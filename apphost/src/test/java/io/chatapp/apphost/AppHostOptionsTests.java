@@ -116,7 +116,7 @@ class AppHostOptionsTests {
 
 		assertThat(run.exitCode()).isZero();
 		for (String option : List.of("--help", "--no-build", "--profile=development|production", "--fresh",
-				"--data-dir=DIR", "--replicas=NAME=N", "--<name>.replicas=N", "--<name>.enabled", "--<name>.args",
+				"--data-dir=DIR", "--replicas NAME=N", "--<name>.replicas=N", "--<name>.enabled", "--<name>.args",
 				"--<name>.jvm-args", "--kafka.port=PORT", "--kafka.bootstrap-servers", "--postgres.url",
 				"--dashboard.port=PORT", "--dashboard.token", "--otlp.endpoint", "--telemetry.memory-mb",
 				"--startup-timeout", "--console")) {
