@@ -34,7 +34,8 @@ function healthBadge(health) {
 /** Whether a resource needs attention: its row is highlighted. */
 function troubled(resource) {
 	return resource.state === 'UNHEALTHY' || resource.state === 'FAILED_TO_START'
-		|| (resource.state === 'EXITED' && resource.exitCode !== 0 && resource.exitCode !== null);
+		|| (resource.state === 'EXITED' && resource.exitCode !== 0 && resource.exitCode !== null
+			&& resource.detail !== 'stopped');
 }
 
 const q = (name) => encodeURIComponent(name);
