@@ -4,17 +4,20 @@
 #   ./run.sh --fresh                   start from empty data
 #   ./run.sh --replicas chats-api=2    two chats-api instances (5001 and 5011)
 #   ./run.sh --profile=production      durable PostgreSQL, default JIT, heaps fit for load
-#   ./run.sh --no-build                start the jars already built
+#   ./run.sh --no-build                start the jars already built (anywhere among the options)
+#   ./run.sh --help                    every option, without building or starting anything
 set -e
 cd "$(dirname "$0")"
+jar=apphost/target/apphost-0.1.0-SNAPSHOT.jar
 build=true
 for arg in "$@"; do
   shift
-  if [ "$arg" = "--no-build" ]; then
-    build=false
-  else
-    set -- "$@" "$arg"
-  fi
+  case "$arg" in
+    --no-build) build=false ;;
+    # The AppHost prints the options and exits; no need to build first unless nothing is built yet.
+    --help|-h) [ -f "$jar" ] && build=false; set -- "$@" "$arg" ;;
+    *) set -- "$@" "$arg" ;;
+  esac
 done
 if [ "$build" = true ]; then
   ./mvnw -q -B package -DskipTests
@@ -22,4 +25,4 @@ fi
 # Every socket is a file descriptor: allow as many as the system lets this user have.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 # The AppHost itself is a small supervisor: C1 and the serial collector are plenty.
-exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -jar apphost/target/apphost-0.1.0-SNAPSHOT.jar "$@"
+exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -jar "$jar" "$@"

@@ -17,8 +17,84 @@ function renderNav(active) {
 	for (const [href, title] of PAGES) {
 		nav.append(el('a', { href, class: href === active ? 'active' : '' }, title));
 	}
+	nav.append(el('button', { class: 'shortcut-hint', title: 'Keyboard shortcuts', onclick: toggleShortcutHelp },
+		'Shortcuts ', el('kbd', {}, '?')));
 	document.body.prepend(nav);
 }
+
+// Keyboard shortcuts, as in GitHub or Gmail: "g" then a letter goes to a page, "/" focuses the
+// page's filter, "?" lists them. Ignored while typing in a field or with a modifier key held.
+const SHORTCUTS = [
+	['g r', 'Resources', '/'],
+	['g c', 'Console logs', '/console'],
+	['g s', 'Structured logs', '/structured'],
+	['g t', 'Traces', '/traces'],
+	['g m', 'Metrics', '/metrics'],
+	['g k', 'Kafka', '/kafka'],
+];
+
+/** Whether a key event belongs to a text field (or carries a modifier): shortcuts leave it alone. */
+function isTyping(event) {
+	const target = event.target;
+	if (event.ctrlKey || event.metaKey || event.altKey) return true;
+	if (!target || !target.tagName) return false;
+	const tag = target.tagName.toLowerCase();
+	return tag === 'input' || tag === 'textarea' || tag === 'select' || target.isContentEditable;
+}
+
+function toggleShortcutHelp() {
+	let overlay = document.getElementById('shortcut-help');
+	if (overlay) {
+		overlay.remove();
+		return;
+	}
+	const rows = SHORTCUTS.map(([keys, title]) => [keys, 'go to ' + title]).concat([
+		['/', 'focus the filter or search field'], ['Esc', 'close this help or the details panel'],
+		['?', 'show or hide this help']]);
+	overlay = el('div', { id: 'shortcut-help', class: 'overlay', onclick: (event) => {
+		if (event.target === overlay) overlay.remove();
+	} }, el('div', { class: 'overlay-box', role: 'dialog', 'aria-label': 'Keyboard shortcuts' },
+		el('h2', {}, 'Keyboard shortcuts'),
+		el('table', {}, el('tbody', {}, rows.map(([keys, what]) => el('tr', {},
+			el('td', { class: 'nowrap' }, keys.split(' ').flatMap((key, i) => [i ? ' ' : null, el('kbd', {}, key)])),
+			el('td', {}, what)))))));
+	document.body.append(overlay);
+}
+
+let pendingG = 0;
+
+document.addEventListener('keydown', (event) => {
+	if (isTyping(event)) return;
+	const help = document.getElementById('shortcut-help');
+	if (event.key === 'Escape' && help) {
+		help.remove();
+		return;
+	}
+	if (event.key === '?') {
+		event.preventDefault();
+		toggleShortcutHelp();
+		return;
+	}
+	if (event.key === '/') {
+		const field = document.querySelector('main input[type=search], main input[type=text]');
+		if (field) {
+			event.preventDefault();
+			field.focus();
+			field.select();
+		}
+		return;
+	}
+	if (Date.now() - pendingG < 1500) {
+		pendingG = 0;
+		const target = SHORTCUTS.find(([keys]) => keys === 'g ' + event.key.toLowerCase());
+		if (target) {
+			event.preventDefault();
+			location.href = target[2];
+		}
+		return;
+	}
+	if (event.key === 'g') pendingG = Date.now();
+});
 
 /** Creates an element: el('a', {href: '/'}, 'text', childNode, ...). */
 function el(tag, attrs, ...children) {
@@ -111,15 +187,30 @@ function formatSince(iso) {
 	return Math.floor(seconds / 3600) + ' h ' + Math.floor((seconds % 3600) / 60) + ' min ago';
 }
 
-/** A stable colour per service name, so a service looks the same on every page. */
-function serviceColor(name, lightness) {
-	let hash = 0;
-	for (const c of String(name)) hash = (hash * 31 + c.charCodeAt(0)) | 0;
-	return 'hsl(' + (Math.abs(hash) % 360) + ', 55%, ' + (lightness || 45) + '%)';
+/*
+ * Resource colours: medium tones that carry white text (contrast about 4.5:1 or more) and
+ * stay visible on a dark background. A hue wheel put chats-api and chats-worker next to
+ * each other, so the AppHost's own resources get fixed, clearly different colours and
+ * anything else a colour picked by a hash of its name; a replica (chats-api-2) takes its
+ * service's colour, its name tells them apart.
+ */
+const RESOURCE_PALETTE = ['#2f6fdb', '#c2410c', '#0f7a55', '#b8327a', '#7c4dd8', '#0e7490', '#8a6a00', '#5b6b7f',
+	'#4d7c0f', '#a63d40'];
+
+const KNOWN_RESOURCES = ['chats-api', 'chats-worker', 'users-api', 'outbox-relay', 'web', 'postgres', 'kafka',
+	'db-migration', 'chats-events', 'setup'];
+
+function resourceColor(name) {
+	const text = String(name || '');
+	const base = KNOWN_RESOURCES.find((known) => text === known || new RegExp('^' + known + '-\\d+$').test(text));
+	if (base) return RESOURCE_PALETTE[KNOWN_RESOURCES.indexOf(base) % RESOURCE_PALETTE.length];
+	let hash = 0x811c9dc5;
+	for (const c of text.replace(/-\d+$/, '')) hash = Math.imul(hash ^ c.charCodeAt(0), 0x01000193) >>> 0;
+	return RESOURCE_PALETTE[hash % RESOURCE_PALETTE.length];
 }
 
 function chip(service) {
-	return el('span', { class: 'chip', style: { background: serviceColor(service) } }, service);
+	return el('span', { class: 'chip', style: { background: resourceColor(service) } }, service);
 }
 
 /** Key/value grid for attributes; values that are objects are shown as JSON. */

@@ -27,7 +27,8 @@ async function loadTopics() {
 			onclick: () => openTopic(topic.name),
 		},
 		el('td', {}, el('strong', { class: 'mono' }, topic.name), ' ',
-			topic.dlt ? el('span', { class: 'badge bad' }, 'dead letters') : null,
+			topic.hasDeadLetters ? el('span', { class: 'badge bad', title: topic.messages + ' dead letters' }, 'dead letters')
+			: (topic.dlt ? el('span', { class: 'badge plain', title: 'dead-letter topic, empty' }, 'DLT') : null),
 			topic.internal ? el('span', { class: 'badge plain' }, 'internal') : null),
 		el('td', { class: 'right' }, topic.partitionCount),
 		el('td', { class: 'right' }, topic.messages),

@@ -117,7 +117,7 @@ function renderWaterfall(trace) {
 		const width = Math.max(0.3, 100 * span.durationMs / total);
 		const isError = span.status && span.status.code === 'ERROR';
 		const bar = el('div', { class: 'span-bar' + (isError ? ' error' : ''), style: { left: left + '%',
-			width: width + '%', background: serviceColor(span.service) } });
+			width: width + '%', background: resourceColor(span.service) } });
 		// The duration goes after the bar, or before it near the right edge, or inside a
 		// bar that fills the row.
 		let place = { left: (left + width + 0.5) + '%' };

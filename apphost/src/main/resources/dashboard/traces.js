@@ -25,7 +25,7 @@ function row(trace, longest) {
 			? el('span', { class: 'badge bad' }, trace.errorCount) : el('span', { class: 'muted' }, '0')),
 		el('td', { class: 'right nowrap' }, formatDuration(trace.durationMs)),
 		el('td', { class: 'bar-cell' }, el('div', { class: 'dur-bar', style: { width: width + '%',
-			background: trace.errorCount ? 'var(--bad)' : serviceColor(trace.rootService || '') } })));
+			background: trace.errorCount ? 'var(--bad)' : resourceColor(trace.rootService || '') } })));
 }
 
 async function refresh(force) {

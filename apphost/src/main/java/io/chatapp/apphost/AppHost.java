@@ -24,10 +24,25 @@ public final class AppHost {
 
 	public static void main(String[] args) throws InterruptedException {
 		long begin = System.nanoTime();
+		if (AppHostOptions.helpRequested(args)) {
+			System.out.print(AppHostOptions.help());
+			return;
+		}
+		AppHostOptions options;
+		try {
+			options = AppHostOptions.parse(args);
+		}
+		catch (AppHostException ex) {
+			// A typo must not start the system with defaults.
+			System.err.println("[apphost] " + ex.getMessage());
+			System.err.println("[apphost] " + AppHostOptions.usage());
+			System.err.println("[apphost] ./run.sh --help lists every option.");
+			System.exit(2);
+			return;
+		}
 		DistributedApplication app;
 		Dashboard dashboard = null;
 		try {
-			AppHostOptions options = AppHostOptions.parse(args);
 			app = build(options);
 			// The dashboard comes first: it shows the start as it happens, and its OTLP
 			// receiver must be listening before the services begin to export.

@@ -19,6 +19,8 @@ abstract class ChildProcessResource extends Resource {
 
 	private boolean stopRequested;
 
+	private volatile Launch launch;
+
 	protected ChildProcessResource(String name) {
 		super(name);
 	}
@@ -48,11 +50,17 @@ abstract class ChildProcessResource extends Resource {
 			}
 			setExitCode(null);
 			child = Processes.start(command, environment, directory, log());
+			this.launch = new Launch(command, environment, directory);
 			this.process = child.process();
 			context().pidFile().add(name(), this.process.toHandle());
 		}
 		child.process().onExit().thenAccept(this::exited);
 		return child;
+	}
+
+	@Override
+	Launch lastLaunch() {
+		return this.launch;
 	}
 
 	protected synchronized boolean stopRequested() {

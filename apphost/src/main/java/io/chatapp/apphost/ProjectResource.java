@@ -5,9 +5,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +47,11 @@ public final class ProjectResource extends ChildProcessResource {
 	private final Duration startupTimeout;
 
 	private ScheduledFuture<?> monitor;
+
+	private volatile ResourceDetails.HealthCheck lastHealthCheck;
+
+	/** Enough for Spring Boot's health JSON with details; a larger answer is cut. */
+	private static final int HEALTH_BODY_LIMIT = 4096;
 
 	ProjectResource(String name, String serviceName, Path jar, boolean job, List<Endpoint> endpoints,
 			List<ConnectionReference> references, List<String> jvmArgs, List<String> args, Duration startupTimeout) {
@@ -131,14 +138,14 @@ public final class ProjectResource extends ChildProcessResource {
 				throw new ResourceFailure(name() + " exited with code " + exitCode(started) + " while starting",
 						log().tail(60));
 			}
-			HealthCheck check = checkHealth();
+			ResourceDetails.HealthCheck check = checkHealth();
 			if (check.healthy()) {
 				break;
 			}
 			if (System.nanoTime() > deadline) {
 				shutdown();
 				throw new ResourceFailure(name() + " was not healthy within " + this.startupTimeout.toSeconds()
-						+ " s (last check: " + check.detail() + ")", log().tail(60));
+						+ " s (last check: " + check.summary() + ")", log().tail(60));
 			}
 			Processes.sleep(STARTING_POLL);
 		}
@@ -170,32 +177,50 @@ public final class ProjectResource extends ChildProcessResource {
 		if (pids().isEmpty() || stopRequested()) {
 			return;
 		}
-		HealthCheck check = checkHealth();
+		ResourceDetails.HealthCheck check = checkHealth();
 		synchronized (this) {
 			if (!stopRequested() && !pids().isEmpty()) {
 				if (check.healthy()) {
 					setState(ResourceState.HEALTHY, String.join(", ", endpoints()));
 				}
 				else {
-					setState(ResourceState.UNHEALTHY, check.detail());
+					setState(ResourceState.UNHEALTHY, check.summary());
 				}
 			}
 		}
 	}
 
-	private HealthCheck checkHealth() {
+	private ResourceDetails.HealthCheck checkHealth() {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(healthUrl())).timeout(Duration.ofSeconds(2)).build();
+		ResourceDetails.HealthCheck check;
 		try {
-			HttpResponse<Void> response = HTTP.send(request, HttpResponse.BodyHandlers.discarding());
-			return new HealthCheck(response.statusCode() == 200, healthUrl() + " answered " + response.statusCode());
+			HttpResponse<byte[]> response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+			byte[] body = response.body();
+			String text = new String(body, 0, Math.min(body.length, HEALTH_BODY_LIMIT), StandardCharsets.UTF_8);
+			check = new ResourceDetails.HealthCheck(response.statusCode() == 200, healthUrl(), response.statusCode(),
+					text, null, Instant.now());
 		}
 		catch (IOException ex) {
-			return new HealthCheck(false, healthUrl() + ": " + ex.getClass().getSimpleName());
+			check = new ResourceDetails.HealthCheck(false, healthUrl(), null, null,
+					ex.getClass().getSimpleName() + ((ex.getMessage() != null) ? ": " + ex.getMessage() : ""),
+					Instant.now());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return new HealthCheck(false, "interrupted");
+			check = new ResourceDetails.HealthCheck(false, healthUrl(), null, null, "interrupted", Instant.now());
 		}
+		this.lastHealthCheck = check;
+		return check;
+	}
+
+	@Override
+	ResourceDetails.HealthCheck lastHealthCheck() {
+		return this.lastHealthCheck;
+	}
+
+	@Override
+	String service() {
+		return this.serviceName;
 	}
 
 	private String healthUrl() {
@@ -244,9 +269,6 @@ public final class ProjectResource extends ChildProcessResource {
 		catch (IOException ex) {
 			throw new AppHostException("Cannot create " + directory, ex);
 		}
-	}
-
-	private record HealthCheck(boolean healthy, String detail) {
 	}
 
 	/**

@@ -136,6 +136,41 @@ public abstract class Resource {
 		return this.log;
 	}
 
+	/**
+	 * How it was last started and how its last health check went.
+	 * @return the details
+	 */
+	public ResourceDetails details() {
+		Launch launch = lastLaunch();
+		return new ResourceDetails(service(), (launch != null) ? launch.command() : List.of(),
+				(launch != null) ? launch.environment() : Map.of(), (launch != null) ? launch.directory() : null,
+				(this.log != null) ? this.log.file() : null, lastHealthCheck());
+	}
+
+	/**
+	 * The service this resource is an instance of.
+	 * @return the resource name unless it is a replica
+	 */
+	String service() {
+		return this.name;
+	}
+
+	/**
+	 * The process it started last.
+	 * @return the launch, or {@code null} when it never started one
+	 */
+	Launch lastLaunch() {
+		return null;
+	}
+
+	/**
+	 * The last readiness or health probe.
+	 * @return the check, or {@code null} when there is none
+	 */
+	ResourceDetails.HealthCheck lastHealthCheck() {
+		return null;
+	}
+
 	public ResourceSnapshot snapshot() {
 		return new ResourceSnapshot(this.name, type(), this.state, this.detail, this.exitCode, pids(), endpoints());
 	}
@@ -170,6 +205,23 @@ public abstract class Resource {
 
 	protected void setExitCode(Integer exitCode) {
 		this.exitCode = exitCode;
+	}
+
+	/**
+	 * A started process: its command, the variables the AppHost gave it and its working
+	 * directory.
+	 *
+	 * @param command the command line
+	 * @param environment the variables added to the AppHost's own
+	 * @param directory the working directory
+	 */
+	record Launch(List<String> command, Map<String, String> environment, Path directory) {
+
+		Launch {
+			command = List.copyOf(command);
+			environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+		}
+
 	}
 
 	/**

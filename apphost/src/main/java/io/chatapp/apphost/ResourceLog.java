@@ -57,6 +57,8 @@ public final class ResourceLog {
 
 	private BufferedWriter file;
 
+	private final Path path;
+
 	ResourceLog(String name, Path file, PrintStream console, int capacity) {
 		this(name, file, console, capacity, MAX_BYTES);
 	}
@@ -67,6 +69,7 @@ public final class ResourceLog {
 		this.maxBytes = maxBytes;
 		this.lines = new ArrayDeque<>();
 		this.console = console;
+		this.path = file;
 		if (file != null) {
 			try {
 				Files.createDirectories(file.getParent());
@@ -77,6 +80,14 @@ public final class ResourceLog {
 				throw new AppHostException("Cannot write the log file " + file, ex);
 			}
 		}
+	}
+
+	/**
+	 * Where every line is appended.
+	 * @return the log file, or {@code null} for none
+	 */
+	public Path file() {
+		return this.path;
 	}
 
 	/**

@@ -99,9 +99,12 @@ class ResourceModelTests {
 
 	@Test
 	void anInvalidPortIsRejectedByName() {
-		AppHostOptions options = AppHostOptions.parse("--users-api.port=70000");
+		AppHostOptions options = AppHostOptions.of(Map.of("users-api.port", "70000"));
 
 		assertThatExceptionOfType(AppHostException.class).isThrownBy(() -> options.port("users-api.port", 5002))
+			.withMessageContaining("users-api.port=70000");
+		assertThatExceptionOfType(AppHostException.class)
+			.isThrownBy(() -> AppHostOptions.parse("--users-api.port=70000"))
 			.withMessageContaining("users-api.port=70000");
 	}
 

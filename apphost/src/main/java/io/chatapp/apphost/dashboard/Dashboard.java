@@ -77,7 +77,7 @@ public final class Dashboard implements AutoCloseable {
 					ex.getMessage() + ": " + ex.getCause().getMessage() + " (otlp.http-port, otlp.grpc-port)", ex);
 		}
 		try {
-			Dashboard dashboard = start(app, settings, new TelemetryApi(store));
+			Dashboard dashboard = start(app, settings, new TelemetryApi(store), store::errorCount);
 			dashboard.receiver = receiver;
 			return dashboard;
 		}
@@ -95,6 +95,19 @@ public final class Dashboard implements AutoCloseable {
 	 * @return the running dashboard
 	 */
 	static Dashboard start(DistributedApplication app, Settings settings, HttpHandler telemetry) {
+		return start(app, settings, telemetry, null);
+	}
+
+	/**
+	 * Starts the dashboard with an explicit telemetry API and its error counts.
+	 * @param app the model
+	 * @param settings where to listen and the token
+	 * @param telemetry serves {@code /api/telemetry/**}, or {@code null} for none
+	 * @param errors counts a resource's ERROR log records for its badge, or {@code null}
+	 * @return the running dashboard
+	 */
+	static Dashboard start(DistributedApplication app, Settings settings, HttpHandler telemetry,
+			ResourcesApi.ErrorCounter errors) {
 		HttpServer server;
 		try {
 			server = HttpServer.create(new InetSocketAddress(settings.address(), settings.port()), 64);
@@ -115,8 +128,8 @@ public final class Dashboard implements AutoCloseable {
 		KafkaApi kafka = new KafkaApi(app);
 		Guard guard = new Guard(settings.token(), settings.address().isLoopbackAddress());
 		Map<String, HttpHandler> routes = Map.of("/", new StaticFiles(), "/api/resources",
-				new ResourcesApi(app, executor), "/api/logs/console", new ConsoleLogsApi(app), "/api/kafka", kafka,
-				"/api/telemetry", (telemetry != null) ? telemetry : new NoTelemetry(), "/api/apphost",
+				new ResourcesApi(app, executor, errors), "/api/logs/console", new ConsoleLogsApi(app), "/api/kafka",
+				kafka, "/api/telemetry", (telemetry != null) ? telemetry : new NoTelemetry(), "/api/apphost",
 				new AppHostApi(app));
 		routes.forEach((path, handler) -> {
 			HttpContext context = server.createContext(path, handler);

@@ -83,6 +83,8 @@ final class KafkaApi extends JsonApi implements AutoCloseable {
 
 	private static final int MAX_RECORDS = 500;
 
+	private static final Duration POLL_TIME = Duration.ofMillis(100);
+
 	private final DistributedApplication app;
 
 	private Admin admin;
@@ -90,6 +92,12 @@ final class KafkaApi extends JsonApi implements AutoCloseable {
 	private KafkaProducer<byte[], byte[]> producer;
 
 	private String connectedTo;
+
+	private final Object browserLock = new Object();
+
+	private KafkaConsumer<byte[], byte[]> browser;
+
+	private String browserServers;
 
 	KafkaApi(DistributedApplication app) {
 		this.app = app;
@@ -172,6 +180,9 @@ final class KafkaApi extends JsonApi implements AutoCloseable {
 			item.put("name", topic.name());
 			item.put("internal", topic.isInternal());
 			item.put("dlt", topic.name().endsWith(DLT_SUFFIX));
+			// What the red badge shows: a dead-letter topic is created with its listener,
+			// long before (if ever) a record fails.
+			item.put("hasDeadLetters", topic.name().endsWith(DLT_SUFFIX) && messages > 0);
 			item.put("partitionCount", topic.partitions().size());
 			item.put("replicationFactor",
 					topic.partitions().isEmpty() ? 0 : topic.partitions().get(0).replicas().size());
@@ -198,20 +209,39 @@ final class KafkaApi extends JsonApi implements AutoCloseable {
 			throw ApiException.notFound(topic + " has no partition " + onlyPartition);
 		}
 		List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
-		try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-			consumer.assign(partitions);
-			Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions);
-			Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-			for (TopicPartition partition : partitions) {
-				consumer.seek(partition, Math.max(start.get(partition), end.get(partition) - limit));
-			}
-			long deadline = System.nanoTime() + BROWSE_TIME.toNanos();
-			while (partitions.stream().anyMatch((partition) -> consumer.position(partition) < end.get(partition))
-					&& System.nanoTime() < deadline) {
-				for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-					if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
-						found.add(record);
+		synchronized (this.browserLock) {
+			KafkaConsumer<byte[], byte[]> consumer = browser();
+			try {
+				consumer.assign(partitions);
+				Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions);
+				Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+				for (TopicPartition partition : partitions) {
+					consumer.seek(partition, Math.max(start.get(partition), end.get(partition) - limit));
+				}
+				long deadline = System.nanoTime() + BROWSE_TIME.toNanos();
+				// Only the partitions still short of their end are fetched: a fetch that
+				// includes a partition read to its end waits on the broker for
+				// fetch.max.wait.ms.
+				List<TopicPartition> unread = new ArrayList<>(partitions);
+				unread.removeIf((partition) -> consumer.position(partition) >= end.get(partition));
+				while (!unread.isEmpty() && System.nanoTime() < deadline) {
+					consumer.pause(partitions.stream().filter((partition) -> !unread.contains(partition)).toList());
+					for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL_TIME)) {
+						if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
+							found.add(record);
+						}
 					}
+					unread.removeIf((partition) -> consumer.position(partition) >= end.get(partition));
+				}
+			}
+			catch (RuntimeException ex) {
+				closeBrowser();
+				throw ex;
+			}
+			finally {
+				if (this.browser != null) {
+					// Nothing is fetched in the background between requests.
+					this.browser.assign(List.of());
 				}
 			}
 		}
@@ -324,25 +354,40 @@ final class KafkaApi extends JsonApi implements AutoCloseable {
 			throw ApiException.notFound(topic + " has no partition " + partition);
 		}
 		TopicPartition topicPartition = new TopicPartition(topic, partition);
-		try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-			consumer.assign(List.of(topicPartition));
-			long start = consumer.beginningOffsets(List.of(topicPartition)).get(topicPartition);
-			long end = consumer.endOffsets(List.of(topicPartition)).get(topicPartition);
-			if (offset < start || offset >= end) {
-				throw ApiException.notFound("No record at " + topic + "-" + partition + "@" + offset
-						+ " (offsets there run from " + start + " to " + (end - 1) + ")");
+		synchronized (this.browserLock) {
+			KafkaConsumer<byte[], byte[]> consumer = browser();
+			try {
+				consumer.assign(List.of(topicPartition));
+				long start = consumer.beginningOffsets(List.of(topicPartition)).get(topicPartition);
+				long end = consumer.endOffsets(List.of(topicPartition)).get(topicPartition);
+				if (offset < start || offset >= end) {
+					throw ApiException.notFound("No record at " + topic + "-" + partition + "@" + offset
+							+ " (offsets there run from " + start + " to " + (end - 1) + ")");
+				}
+				consumer.seek(topicPartition, offset);
+				long deadline = System.nanoTime() + BROWSE_TIME.toNanos();
+				while (System.nanoTime() < deadline) {
+					for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL_TIME)) {
+						if (record.offset() == offset) {
+							return record;
+						}
+						if (record.offset() > offset) {
+							// Compacted away or a transaction marker.
+							throw ApiException.notFound("No record at " + topic + "-" + partition + "@" + offset);
+						}
+					}
+				}
 			}
-			consumer.seek(topicPartition, offset);
-			long deadline = System.nanoTime() + BROWSE_TIME.toNanos();
-			while (System.nanoTime() < deadline) {
-				for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-					if (record.offset() == offset) {
-						return record;
-					}
-					if (record.offset() > offset) {
-						// Compacted away or a transaction marker.
-						throw ApiException.notFound("No record at " + topic + "-" + partition + "@" + offset);
-					}
+			catch (ApiException ex) {
+				throw ex;
+			}
+			catch (RuntimeException ex) {
+				closeBrowser();
+				throw ex;
+			}
+			finally {
+				if (this.browser != null) {
+					this.browser.assign(List.of());
 				}
 			}
 		}
@@ -478,16 +523,42 @@ final class KafkaApi extends JsonApi implements AutoCloseable {
 		return this.admin;
 	}
 
-	private KafkaConsumer<byte[], byte[]> consumer() {
-		Properties properties = new Properties();
-		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-		properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "apphost-dashboard-browser");
-		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-		properties.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-		properties.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "8000");
-		// Committed transactions only, like the services' consumers.
-		properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-		return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+	/**
+	 * The one consumer that reads records for the page, kept between requests (a new one
+	 * costs a connection and a metadata round trip, and closing it waited for its
+	 * pipelined fetch). Used under {@link #browserLock}.
+	 */
+	private KafkaConsumer<byte[], byte[]> browser() {
+		String servers = bootstrapServers();
+		if (this.browser != null && !servers.equals(this.browserServers)) {
+			closeBrowser();
+		}
+		if (this.browser == null) {
+			Properties properties = new Properties();
+			properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+			properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "apphost-dashboard-browser");
+			properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+			properties.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+			properties.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "8000");
+			// The broker answers a fetch at once when it has records; without any it
+			// would
+			// hold the request for 500 ms by default.
+			properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
+			// Committed transactions only, like the services' consumers.
+			properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+			this.browser = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+			this.browserServers = servers;
+		}
+		return this.browser;
+	}
+
+	private void closeBrowser() {
+		synchronized (this.browserLock) {
+			if (this.browser != null) {
+				this.browser.close(Duration.ofSeconds(2));
+				this.browser = null;
+			}
+		}
 	}
 
 	private synchronized KafkaProducer<byte[], byte[]> producer() {
@@ -519,6 +590,7 @@ final class KafkaApi extends JsonApi implements AutoCloseable {
 	@Override
 	public synchronized void close() {
 		closeClients();
+		closeBrowser();
 	}
 
 }

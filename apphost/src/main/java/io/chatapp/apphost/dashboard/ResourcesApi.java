@@ -1,6 +1,7 @@
 package io.chatapp.apphost.dashboard;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.concurrent.Executor;
 
 import io.chatapp.apphost.AppHostException;
 import io.chatapp.apphost.DistributedApplication;
+import io.chatapp.apphost.ResourceDetails;
 import io.chatapp.apphost.ResourceSnapshot;
 import io.chatapp.apphost.ResourceState;
 
@@ -48,9 +50,14 @@ final class ResourcesApi extends JsonApi {
 
 	private final Set<String> busy = ConcurrentHashMap.newKeySet();
 
-	ResourcesApi(DistributedApplication app, Executor background) {
+	private final Map<String, Integer> starts = new ConcurrentHashMap<>();
+
+	private final ErrorCounter errors;
+
+	ResourcesApi(DistributedApplication app, Executor background, ErrorCounter errors) {
 		this.app = app;
 		this.background = background;
+		this.errors = errors;
 		app.addListener(this::stateChanged);
 	}
 
@@ -64,6 +71,7 @@ final class ResourcesApi extends JsonApi {
 		boolean isActive = ACTIVE.contains(snapshot.state());
 		if (isActive && !wasActive) {
 			this.startTimes.put(snapshot.name(), Instant.now());
+			this.starts.merge(snapshot.name(), 1, Integer::sum);
 			this.stopTimes.remove(snapshot.name());
 		}
 		else if (!isActive && wasActive) {
@@ -81,7 +89,9 @@ final class ResourcesApi extends JsonApi {
 		ResourceSnapshot resource = find(path.get(0));
 		if (path.size() == 1) {
 			requireGet(request);
-			return Response.ok(describe(resource));
+			Map<String, Object> item = describe(resource);
+			item.putAll(details(resource));
+			return Response.ok(item);
 		}
 		if (path.size() == 2) {
 			if (!request.isPost()) {
@@ -188,7 +198,94 @@ final class ResourcesApi extends JsonApi {
 		item.put("actions", allowed(resource));
 		item.put("busy", this.busy.contains(resource.name()));
 		item.put("actionError", this.actionErrors.get(resource.name()));
+		item.put("restarts", Math.max(0, this.starts.getOrDefault(resource.name(), 0) - 1));
+		Instant started = this.startTimes.get(resource.name());
+		item.put("errorCount",
+				(this.errors != null && started != null) ? this.errors.since(resource.name(), started) : null);
 		return item;
+	}
+
+	/**
+	 * What the details panel adds: how the process was started and how its last health
+	 * check went. Secret values are sent (the panel reveals them on a click, the
+	 * dashboard is loopback-only or behind its token) but flagged, so they are masked by
+	 * default.
+	 */
+	private Map<String, Object> details(ResourceSnapshot resource) {
+		ResourceDetails details = this.app.resource(resource.name()).orElseThrow().details();
+		Map<String, Object> item = new LinkedHashMap<>();
+		item.put("service", details.service());
+		item.put("replicas",
+				this.app.resources()
+					.stream()
+					.filter((other) -> this.app.resource(other.name())
+						.map((candidate) -> candidate.details().service().equals(details.service()))
+						.orElse(false))
+					.map(ResourceSnapshot::name)
+					.toList());
+		List<Map<String, Object>> environment = new ArrayList<>();
+		details.environment().forEach((name, value) -> environment.add(secretAware(name, value)));
+		item.put("environment", environment);
+		List<Map<String, Object>> arguments = new ArrayList<>();
+		for (String argument : details.commandLine()) {
+			int equals = argument.indexOf('=');
+			arguments.add(secretAware((equals > 0) ? argument.substring(0, equals) : "", argument));
+		}
+		item.put("commandLine", arguments);
+		item.put("workingDirectory",
+				(details.workingDirectory() != null) ? details.workingDirectory().toString() : null);
+		item.put("logFile", (details.logFile() != null) ? details.logFile().toString() : null);
+		ResourceDetails.HealthCheck health = details.health();
+		if (health != null) {
+			Map<String, Object> check = new LinkedHashMap<>();
+			check.put("healthy", health.healthy());
+			check.put("target", health.target());
+			check.put("status", health.status());
+			check.put("body", health.body());
+			check.put("error", health.error());
+			check.put("time", health.time().toString());
+			item.put("healthCheck", check);
+		}
+		else {
+			item.put("healthCheck", null);
+		}
+		return item;
+	}
+
+	private static Map<String, Object> secretAware(String name, String value) {
+		Map<String, Object> entry = new LinkedHashMap<>();
+		entry.put("name", name);
+		entry.put("value", value);
+		entry.put("secret", isSecret(name));
+		return entry;
+	}
+
+	/**
+	 * Passwords, tokens, signing keys and credentials, by the name they are given under:
+	 * {@code SPRING_DATASOURCE_PASSWORD}, {@code --dashboard.token=...},
+	 * {@code CHATAPP_JWT_SIGNING_KEY}.
+	 */
+	static boolean isSecret(String name) {
+		String upper = name.toUpperCase(Locale.ROOT);
+		return SECRET_WORDS.stream().anyMatch(upper::contains);
+	}
+
+	private static final List<String> SECRET_WORDS = List.of("PASSWORD", "PASSWD", "SECRET", "TOKEN", "CREDENTIAL",
+			"PRIVATE", "SIGNING", "API_KEY", "APIKEY", "_KEY", ".KEY", "-KEY");
+
+	/**
+	 * Counts a resource's ERROR log records for the badge on its row.
+	 */
+	@FunctionalInterface
+	interface ErrorCounter {
+
+		/**
+		 * @param resource the resource name
+		 * @param since the earliest record time counted
+		 * @return how many there are
+		 */
+		int since(String resource, Instant since);
+
 	}
 
 	private static String label(ResourceSnapshot resource) {

@@ -74,6 +74,24 @@ final class LogStore {
 		return largest;
 	}
 
+	/**
+	 * How many stored records of one resource have at least a severity and were logged at
+	 * or after a time.
+	 */
+	synchronized int countSince(String resourceName, Severity minimum, long sinceNanos) {
+		Logs logs = this.byResource.get(resourceName);
+		if (logs == null) {
+			return 0;
+		}
+		int count = 0;
+		for (Sized sized : logs.entries) {
+			if (sized.entry().severity().compareTo(minimum) >= 0 && sized.entry().timeNanos() >= sinceNanos) {
+				count++;
+			}
+		}
+		return count;
+	}
+
 	synchronized int count(String resourceName) {
 		Logs logs = this.byResource.get(resourceName);
 		return (logs != null) ? logs.entries.size() : 0;

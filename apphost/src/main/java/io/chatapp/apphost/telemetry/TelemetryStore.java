@@ -1,5 +1,6 @@
 package io.chatapp.apphost.telemetry;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -169,6 +170,18 @@ public final class TelemetryStore {
 		synchronized (this.resources) {
 			this.resources.clear();
 		}
+	}
+
+	/**
+	 * How many ERROR (or FATAL) log records a resource sent since a time: the error badge
+	 * on the resources page.
+	 * @param resource the resource name, e.g. {@code chats-api-2}
+	 * @param since the earliest record time counted
+	 * @return the number of stored records
+	 */
+	public int errorCount(String resource, Instant since) {
+		return this.logs.countSince(resource, LogStore.Severity.ERROR,
+				since.getEpochSecond() * 1_000_000_000L + since.getNano());
 	}
 
 	TraceStore traces() {

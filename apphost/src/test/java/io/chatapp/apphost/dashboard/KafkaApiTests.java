@@ -64,7 +64,8 @@ class KafkaApiTests {
 		this.bootstrapServers = kafka.bootstrapServers();
 
 		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers))) {
-			admin.createTopics(List.of(new NewTopic("orders", 3, (short) 1), new NewTopic("orders.dlt", 1, (short) 1)))
+			admin.createTopics(List.of(new NewTopic("orders", 3, (short) 1), new NewTopic("orders.dlt", 1, (short) 1),
+					new NewTopic("payments.dlt", 2, (short) 1)))
 				.all()
 				.get(30, TimeUnit.SECONDS);
 		}
@@ -117,6 +118,34 @@ class KafkaApiTests {
 		}
 		assertThat(endOffsets).isEqualTo(5);
 		assertThat(find(items, "name", "orders.dlt").get("dlt").asBoolean()).isTrue();
+	}
+
+	@Test
+	void onlyADeadLetterTopicThatHoldsRecordsHasDeadLetters() {
+		JsonNode items = this.client.get("/api/kafka/topics").json().get("items");
+
+		assertThat(find(items, "name", "orders.dlt").get("hasDeadLetters").asBoolean()).isTrue();
+		JsonNode empty = find(items, "name", "payments.dlt");
+		assertThat(empty.get("dlt").asBoolean()).isTrue();
+		assertThat(empty.get("hasDeadLetters").asBoolean()).isFalse();
+		assertThat(find(items, "name", "orders").get("hasDeadLetters").asBoolean()).isFalse();
+	}
+
+	@Test
+	void readingRecordsTakesNoFetchWaitOrConsumerStart() {
+		for (String topic : List.of("orders", "orders.dlt", "payments.dlt")) {
+			String path = "/api/kafka/topics/" + topic + "/records?limit=50";
+			this.client.get(path).json();
+			long begin = System.nanoTime();
+			JsonNode items = this.client.get(path).json().get("items");
+			long millis = Duration.ofNanos(System.nanoTime() - begin).toMillis();
+
+			assertThat(items).hasSize(topic.equals("payments.dlt") ? 0 : (topic.equals("orders") ? 5 : 2));
+			// A new consumer per request, or a poll that waits for the broker's
+			// fetch.max.wait
+			// (500 ms) on a partition read to its end, took half a second every time.
+			assertThat(millis).as("reading " + topic).isLessThan(200);
+		}
 	}
 
 	@Test
