@@ -12,10 +12,10 @@ import java.util.List;
 final class JvmOptions {
 
 	/**
-	 * For the Spring Boot services and jobs in the development profile: C1
-	 * only (most of the start time is JIT compilation, and a dev system never needs C2's
-	 * peak speed), the serial collector (no GC threads to spare on 2 cores), a modest
-	 * heap and smaller thread stacks.
+	 * For the Spring Boot services and jobs in the development profile: C1 only (most of
+	 * the start time is JIT compilation, and a dev system never needs C2's peak speed),
+	 * the serial collector (no GC threads to spare on 2 cores), a modest heap and smaller
+	 * thread stacks.
 	 */
 	static final List<String> SERVICE = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms32m", "-Xmx256m",
 			"-Xss512k", "-XX:ReservedCodeCacheSize=64m");
