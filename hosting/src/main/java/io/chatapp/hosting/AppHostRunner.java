@@ -1,5 +1,6 @@
 package io.chatapp.hosting;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.chatapp.hosting.dashboard.Dashboard;
+import io.chatapp.hosting.publish.Publisher;
 
 /**
  * An AppHost's {@code main}: reads the options, builds the application's model, starts
@@ -15,8 +17,12 @@ import io.chatapp.hosting.dashboard.Dashboard;
  * stops everything (services first, then Kafka, then PostgreSQL).
  *
  * <p>
- * Exit status 2: a bad command line or model, before anything starts; 1: a resource
- * failed to start (its last log lines are printed).
+ * With {@code --publish=kubernetes|compose} it writes the model out as deployment files
+ * (see {@link Publisher}) and exits 0, starting nothing.
+ *
+ * <p>
+ * Exit status 2: a bad command line or model (or a model that cannot be published),
+ * before anything starts; 1: a resource failed to start (its last log lines are printed).
  */
 public final class AppHostRunner {
 
@@ -44,6 +50,10 @@ public final class AppHostRunner {
 		HostOptions options;
 		try {
 			options = parser.parse(args);
+			if (options.find("publish").isPresent()) {
+				publish(options, model);
+				return;
+			}
 			app = model.apply(options);
 		}
 		catch (HostingException ex) {
@@ -87,6 +97,25 @@ public final class AppHostRunner {
 		whenUp.accept(app);
 		// Everything else runs on daemon threads; this keeps the AppHost alive.
 		new CountDownLatch(1).await();
+	}
+
+	/**
+	 * Writes the model for a deployment target instead of starting it. The local
+	 * dashboard has no counterpart there, so its OTLP receiver is not wired in unless
+	 * {@code --otlp.endpoint} names a collector.
+	 */
+	private static void publish(HostOptions options, Function<HostOptions, DistributedApplication> model) {
+		String target = options.find("publish").orElseThrow();
+		DistributedApplication app = model.apply(options.withDefault("dashboard.enabled", "false"));
+		Map<String, String> files = Publisher.files(app, target, options.get("publish.registry", ""));
+		Path directory = options.find("output")
+			.map(Path::of)
+			.orElse(options.repositoryRoot().resolve("deploy").resolve(target))
+			.toAbsolutePath()
+			.normalize();
+		Publisher.write(files, directory);
+		System.out.printf("[apphost] Published %s for %s: %s in %s%n", app.name(), target,
+				String.join(", ", files.keySet()), directory);
 	}
 
 	/**

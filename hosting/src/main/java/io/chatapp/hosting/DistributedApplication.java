@@ -40,6 +40,8 @@ public final class DistributedApplication implements AutoCloseable {
 
 	private final String name;
 
+	private final String version;
+
 	private final HostOptions options;
 
 	private volatile Instant readyAt;
@@ -64,8 +66,9 @@ public final class DistributedApplication implements AutoCloseable {
 
 	private boolean stopped;
 
-	private DistributedApplication(String name, HostOptions options, List<Resource> resources) {
+	private DistributedApplication(String name, String version, HostOptions options, List<Resource> resources) {
 		this.name = name;
+		this.version = version;
 		this.options = options;
 		this.resources = List.copyOf(resources);
 		this.console = options.console() ? System.out : null;
@@ -89,8 +92,30 @@ public final class DistributedApplication implements AutoCloseable {
 		return this.name;
 	}
 
+	/**
+	 * The version of the application's modules, which the published images are tagged
+	 * with.
+	 * @return e.g. {@code 1.0.0-SNAPSHOT}, or {@code latest} when none was set
+	 */
+	public String version() {
+		return (this.version != null) ? this.version : "latest";
+	}
+
+	public HostOptions options() {
+		return this.options;
+	}
+
 	public Path dataDirectory() {
 		return this.options.dataDirectory();
+	}
+
+	/**
+	 * Every resource as declared (each replica its own), for publishers that write the
+	 * model out for a deployment target.
+	 * @return the resources in declaration order
+	 */
+	public List<Resource> declaredResources() {
+		return this.resources;
 	}
 
 	/**
@@ -577,7 +602,7 @@ public final class DistributedApplication implements AutoCloseable {
 				}
 			}
 			this.options.checkResourceNames(names, projects);
-			return new DistributedApplication(this.name, this.options, resources);
+			return new DistributedApplication(this.name, this.version, this.options, resources);
 		}
 
 		private <T> T add(T item) {
@@ -620,6 +645,8 @@ public final class DistributedApplication implements AutoCloseable {
 		private List<String> args = new ArrayList<>();
 
 		private int replicas = 1;
+
+		private ComputeResources compute = ComputeResources.DEFAULT;
 
 		private List<ProjectResource> instances;
 
@@ -677,6 +704,17 @@ public final class DistributedApplication implements AutoCloseable {
 
 		public ProjectBuilder withArgs(String... arguments) {
 			this.args.addAll(0, List.of(arguments));
+			return this;
+		}
+
+		/**
+		 * What one instance needs and may use where it is deployed (Kubernetes requests
+		 * and limits); the AppHost itself does not limit its processes.
+		 * @param compute CPU and memory
+		 * @return this builder
+		 */
+		public ProjectBuilder withComputeResources(ComputeResources compute) {
+			this.compute = compute;
 			return this;
 		}
 
@@ -795,6 +833,7 @@ public final class DistributedApplication implements AutoCloseable {
 					ProjectResource instance = new ProjectResource(instanceName, this.name, this.jar, this.job, shifted,
 							this.references, this.jvmArgs, this.args,
 							Duration.ofSeconds(Long.parseLong(this.builder.options.get("startup-timeout", "180"))));
+					instance.computeResources(this.compute);
 					if (disabled != null) {
 						instance.disable(disabled);
 					}

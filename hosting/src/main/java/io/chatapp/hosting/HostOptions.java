@@ -133,6 +133,18 @@ public final class HostOptions {
 		return Optional.ofNullable(this.values.get(key)).map(String::trim).filter((value) -> !value.isEmpty());
 	}
 
+	/**
+	 * These options with a setting added unless one is given already.
+	 * @param key the key
+	 * @param value its value when none is set
+	 * @return new options
+	 */
+	HostOptions withDefault(String key, String value) {
+		Map<String, String> copy = new LinkedHashMap<>(this.values);
+		copy.putIfAbsent(key, value);
+		return new HostOptions(copy, this.resourceOptions);
+	}
+
 	public String get(String key, String defaultValue) {
 		return find(key).orElse(defaultValue);
 	}
@@ -427,33 +439,39 @@ public final class HostOptions {
 			new Option("<name>.args", "ARGS", Kind.TEXT, "extra program arguments of a service or job", true),
 			new Option("<name>.jvm-args", "FLAGS", Kind.TEXT, "replaces the JVM flags of a service or job", true));
 
-	private static final List<Option> LIBRARY_OPTIONS = Stream.of(
-			List.of(new Option("help", "", Kind.FLAG, "print this list and exit (also -h)", false),
-					new Option("profile", "development|production", Kind.PROFILE,
-							"production: durable PostgreSQL, default JIT, heaps fit for load", false),
-					new Option("fresh", "", Kind.FLAG, "delete the data directory before starting", false),
-					new Option("data-dir", "DIR", Kind.TEXT, "data directory (default <repo>/.data)", false),
-					new Option("config", "FILE", Kind.TEXT, "properties file with options (default apphost.properties)",
-							false),
-					new Option("repo-root", "DIR", Kind.TEXT, "checkout whose <module>/target jars are started", false),
-					new Option("replicas", "NAME=N", Kind.TEXT, "short for --NAME.replicas=N", false)),
-			RESOURCE_OPTIONS,
-			List.of(new Option(
-					"dashboard.enabled", "true|false", Kind.BOOLEAN, "false: no dashboard, no OTLP receiver", false),
-					new Option("dashboard.port", "PORT", Kind.PORT, "dashboard (18888)", false),
-					new Option("dashboard.address", "ADDRESS", Kind.TEXT,
-							"dashboard bind address (127.0.0.1); beyond loopback a token is required", false),
-					new Option("dashboard.token", "TOKEN", Kind.TEXT, "dashboard login token (random beyond loopback)",
-							false),
-					new Option("otlp.http-port", "PORT", Kind.PORT, "OTLP/HTTP receiver (18890)", false),
-					new Option("otlp.grpc-port", "PORT", Kind.PORT, "OTLP/gRPC receiver (18889)", false),
-					new Option("otlp.endpoint", "URL", Kind.TEXT,
-							"send all telemetry to this OTLP/HTTP endpoint instead", false),
-					new Option("telemetry.memory-mb", "MB", Kind.MEGABYTES, "byte budget of the telemetry stores (32)",
-							false),
-					new Option("startup-timeout", "SECONDS", Kind.SECONDS,
-							"how long a service may take to be healthy (180)", false),
-					new Option("console", "true|false", Kind.BOOLEAN, "false: do not print resource output", false)))
+	private static final List<Option> LIBRARY_OPTIONS = Stream
+		.of(List.of(new Option("help", "", Kind.FLAG, "print this list and exit (also -h)", false),
+				new Option("profile", "development|production", Kind.PROFILE,
+						"production: durable PostgreSQL, default JIT, heaps fit for load", false),
+				new Option("fresh", "", Kind.FLAG, "delete the data directory before starting", false),
+				new Option("data-dir", "DIR", Kind.TEXT, "data directory (default <repo>/.data)", false),
+				new Option("config", "FILE", Kind.TEXT, "properties file with options (default apphost.properties)",
+						false),
+				new Option("repo-root", "DIR", Kind.TEXT, "checkout whose <module>/target jars are started", false),
+				new Option("replicas", "NAME=N", Kind.TEXT, "short for --NAME.replicas=N", false),
+				new Option("publish", "kubernetes|compose", Kind.PUBLISH_TARGET,
+						"write the model as deployment files, start nothing", false),
+				new Option("output", "DIR", Kind.TEXT, "where --publish writes (default deploy/<target>)", false),
+				new Option("publish.registry", "PREFIX", Kind.TEXT,
+						"image registry prefix, e.g. registry.example.com/team", false)),
+				RESOURCE_OPTIONS,
+				List.of(new Option("dashboard.enabled", "true|false", Kind.BOOLEAN,
+						"false: no dashboard, no OTLP receiver", false),
+						new Option("dashboard.port", "PORT", Kind.PORT, "dashboard (18888)", false),
+						new Option("dashboard.address", "ADDRESS", Kind.TEXT,
+								"dashboard bind address (127.0.0.1); beyond loopback a token is required", false),
+						new Option("dashboard.token", "TOKEN", Kind.TEXT,
+								"dashboard login token (random beyond loopback)", false),
+						new Option("otlp.http-port", "PORT", Kind.PORT, "OTLP/HTTP receiver (18890)", false),
+						new Option("otlp.grpc-port", "PORT", Kind.PORT, "OTLP/gRPC receiver (18889)", false),
+						new Option("otlp.endpoint", "URL", Kind.TEXT,
+								"send all telemetry to this OTLP/HTTP endpoint instead", false),
+						new Option("telemetry.memory-mb", "MB", Kind.MEGABYTES,
+								"byte budget of the telemetry stores (32)", false),
+						new Option("startup-timeout", "SECONDS", Kind.SECONDS,
+								"how long a service may take to be healthy (180)", false),
+						new Option("console", "true|false", Kind.BOOLEAN, "false: do not print resource output",
+								false)))
 		.flatMap(List::stream)
 		.toList();
 
@@ -497,6 +515,9 @@ public final class HostOptions {
 		/** Anything. */
 		TEXT,
 
+		/** A deployment target: {@code kubernetes} or {@code compose}. */
+		PUBLISH_TARGET,
+
 		/** {@code --flag} alone, or {@code true} or {@code false}. */
 		FLAG,
 
@@ -528,6 +549,8 @@ public final class HostOptions {
 				case SECONDS -> range(value, 1, 86400, "seconds from 1 to 86400");
 				case MEGABYTES -> range(value, 1, 65536, "megabytes from 1 to 65536");
 				case PROFILE -> profileProblem(value);
+				case PUBLISH_TARGET ->
+					(value.equals("kubernetes") || value.equals("compose")) ? null : "use kubernetes or compose";
 			};
 		}
 

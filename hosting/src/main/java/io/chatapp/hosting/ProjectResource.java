@@ -50,6 +50,8 @@ public final class ProjectResource extends ChildProcessResource {
 
 	private volatile ResourceDetails.HealthCheck lastHealthCheck;
 
+	private ComputeResources compute = ComputeResources.DEFAULT;
+
 	/** Enough for Spring Boot's health JSON with details; a larger answer is cut. */
 	private static final int HEALTH_BODY_LIMIT = 4096;
 
@@ -69,6 +71,34 @@ public final class ProjectResource extends ChildProcessResource {
 	@Override
 	public String type() {
 		return this.job ? "job" : "service";
+	}
+
+	public boolean isJob() {
+		return this.job;
+	}
+
+	/**
+	 * The service this is an instance of: the same for every replica.
+	 * @return the service name
+	 */
+	public String serviceName() {
+		return this.serviceName;
+	}
+
+	/**
+	 * The ports this instance listens on.
+	 * @return the endpoints, {@code http} first when there is one
+	 */
+	public List<Endpoint> endpointList() {
+		return this.endpoints;
+	}
+
+	public ComputeResources computeResources() {
+		return this.compute;
+	}
+
+	void computeResources(ComputeResources compute) {
+		this.compute = compute;
 	}
 
 	@Override

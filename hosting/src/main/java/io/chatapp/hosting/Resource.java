@@ -128,6 +128,14 @@ public abstract class Resource {
 		return List.copyOf(this.waits);
 	}
 
+	/**
+	 * What this resource waits for before it starts.
+	 * @return the resources, each replica on its own
+	 */
+	public List<Resource> waitsFor() {
+		return this.waits.stream().map(Wait::resource).toList();
+	}
+
 	public ResourceState state() {
 		return this.state;
 	}
