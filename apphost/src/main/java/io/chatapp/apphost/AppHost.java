@@ -6,6 +6,7 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 
 import io.chatapp.hosting.AppHostRunner;
+import io.chatapp.hosting.ComputeResources;
 import io.chatapp.hosting.DistributedApplication;
 import io.chatapp.hosting.HostOptions;
 import io.chatapp.hosting.KafkaResource;
@@ -70,14 +71,19 @@ public final class AppHost {
 			.withReference(postgres.asAdministrator())
 			.withEnvironment("USERS_DB_PASSWORD", usersDbPassword)
 			.withEnvironment("CHATS_DB_PASSWORD", chatsDbPassword)
+			.withComputeResources(new ComputeResources("250m", "384Mi", "1", "512Mi"))
 			.waitFor(postgres);
 
-		// Services.
+		// Services. Their compute resources are what a deployment reserves and caps
+		// (--publish): estimates from the production heaps (-Xmx1g) and what the
+		// benchmarks saw, not the AppHost's own limits; chats-api holds the live
+		// sockets and needs the most.
 		DistributedApplication.ProjectBuilder usersApi = builder.addService("users-api", builder.jar("users-api"))
 			.withHttpEndpoint(options.port("users-api.port", 5002))
 			.withEndpoint("grpc", "grpc", options.port("users-api.grpc-port", 5003), "SPRING_GRPC_SERVER_PORT")
 			.withReference(postgres.login("users_app", usersDbPassword))
 			.withReference(kafka)
+			.withComputeResources(new ComputeResources("250m", "512Mi", "1", "768Mi"))
 			.withReplicas(options.replicas("users-api"))
 			.waitFor(kafka)
 			.waitForCompletion(migration);
@@ -93,6 +99,7 @@ public final class AppHost {
 			.withReference(kafka)
 			.withEnvironment("SPRING_GRPC_CLIENT_CHANNEL_USERS_TARGET", usersGrpcTarget)
 			.withEnvironment("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI", usersJwks)
+			.withComputeResources(new ComputeResources("500m", "768Mi", "2", "1280Mi"))
 			.withReplicas(options.replicas("chats-api"))
 			.waitFor(kafka)
 			.waitForCompletion(migration);
@@ -109,6 +116,7 @@ public final class AppHost {
 			.withReference(postgres.login("chats_app", chatsDbPassword))
 			.withReference(kafka)
 			.withEnvironment("SPRING_GRPC_CLIENT_CHANNEL_USERS_TARGET", usersGrpcTarget)
+			.withComputeResources(new ComputeResources("500m", "640Mi", "2", "1024Mi"))
 			.withReplicas(options.replicas("chats-worker"))
 			.waitFor(kafka)
 			.waitForCompletion(migration);
@@ -127,6 +135,7 @@ public final class AppHost {
 		// Retry-After.
 		builder.addService("web", builder.jar("web"))
 			.withHttpEndpoint(options.port("web.port", 5000))
+			.withComputeResources(new ComputeResources("250m", "384Mi", "1", "512Mi"))
 			.withEnvironment("CHATAPP_GATEWAY_USERSAPIURL", usersApi.endpoint("http").url())
 			.withEnvironment("CHATAPP_GATEWAY_CHATSAPIURLS",
 					chatsApi.replicaEndpoints("http")
