@@ -23,8 +23,9 @@ final class AppHostOptions {
 			.command("./run.sh",
 					"[--no-build] [--fresh] [--profile=production] [--replicas NAME=N] [--publish=kubernetes|compose"
 							+ " [--output=DIR]] [--KEY=VALUE ...]")
-			.description("Starts Kafka, PostgreSQL, the migration job and every service; the dashboard runs on :18888.\n"
-					+ "--publish=kubernetes|compose writes the same model as manifests or a Compose file instead.")
+			.description(
+					"Starts Kafka, PostgreSQL, the migration job and every service; the dashboard runs on :18888.\n"
+							+ "--publish=kubernetes|compose writes the same model as manifests or a Compose file instead.")
 			.footer("More in apphost/README.md.")
 			.option("no-build", "", Kind.FLAG, "run.sh: start the jars already built, skip the Maven build")
 			.option("kafka.port", "PORT", Kind.PORT, "embedded Kafka broker (9092)")

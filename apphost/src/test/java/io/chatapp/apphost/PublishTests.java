@@ -34,15 +34,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * ChatApp's model published for Kubernetes and Compose: consistent, equivalent to the
- * model the AppHost runs locally, and equal to the files committed under
- * {@code deploy/}.
+ * model the AppHost runs locally, and equal to the files committed under {@code deploy/}.
  */
 class PublishTests {
 
 	/**
 	 * The options the committed files were published with:
-	 * {@code ./run.sh --publish=kubernetes --profile=production} (and compose). Publishing
-	 * leaves the local dashboard out, as here.
+	 * {@code ./run.sh --publish=kubernetes --profile=production} (and compose).
+	 * Publishing leaves the local dashboard out, as here.
 	 */
 	private static final Map<String, String> OPTIONS = Map.of("profile", "production", "dashboard.enabled", "false");
 
@@ -67,8 +66,8 @@ class PublishTests {
 			.map(ProjectResource.class::cast)
 			.collect(Collectors.groupingBy(ProjectResource::serviceName)));
 		Map<String, Integer> publishedReplicas = new TreeMap<>();
-		of(objects, Deployment.class).forEach((deployment) -> publishedReplicas.put(name(deployment),
-				deployment.getSpec().getReplicas()));
+		of(objects, Deployment.class)
+			.forEach((deployment) -> publishedReplicas.put(name(deployment), deployment.getSpec().getReplicas()));
 		of(objects, Job.class).forEach((job) -> publishedReplicas.put(name(job), 1));
 		assertThat(publishedReplicas).isEqualTo(services.entrySet()
 			.stream()
@@ -78,8 +77,8 @@ class PublishTests {
 
 		// Endpoints of services: local port -> the service it belongs to.
 		Map<Integer, String> owners = new LinkedHashMap<>();
-		services.forEach((service, instances) -> instances
-			.forEach((instance) -> instance.endpointList().forEach((endpoint) -> owners.put(endpoint.port(), service))));
+		services.forEach((service, instances) -> instances.forEach(
+				(instance) -> instance.endpointList().forEach((endpoint) -> owners.put(endpoint.port(), service))));
 
 		services.forEach((service, instances) -> {
 			Map<String, String> local = instances.get(0).environment();
