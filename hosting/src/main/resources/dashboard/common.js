@@ -10,10 +10,38 @@ const PAGES = [
 	['/kafka', 'Kafka'],
 ];
 
+/*
+ * The application the dashboard belongs to: its name (the brand and the page titles) and its
+ * services in the model's order (their colours). Every API call waits for it, so nothing is
+ * drawn in a colour that changes a moment later.
+ */
+let application = { name: '', services: [] };
+
+const applicationLoaded = fetch('/api/apphost', { headers: { 'Accept': 'application/json' } })
+	.then((response) => (response.ok ? response.json() : null))
+	.catch(() => null)
+	.then((body) => {
+		if (body) application = { name: body.name || '', services: body.services || [] };
+		showApplicationName();
+	});
+
+/** "<page> · <application> dashboard", the title of a page. */
+function pageTitle(page) {
+	return page + ' · ' + (application.name ? application.name + ' dashboard' : 'Dashboard');
+}
+
+function showApplicationName() {
+	const brand = document.getElementById('brand-name');
+	if (brand) brand.textContent = application.name;
+	const suffix = document.title.lastIndexOf(' · ');
+	if (suffix >= 0) document.title = pageTitle(document.title.substring(0, suffix));
+}
+
 function renderNav(active) {
 	const nav = document.createElement('nav');
 	nav.className = 'side';
-	nav.append(el('div', { class: 'brand' }, 'ChatApp', el('small', {}, 'AppHost dashboard')));
+	nav.append(el('div', { class: 'brand' }, el('span', { id: 'brand-name' }, application.name),
+		el('small', {}, 'AppHost dashboard')));
 	for (const [href, title] of PAGES) {
 		nav.append(el('a', { href, class: href === active ? 'active' : '' }, title));
 	}
@@ -114,6 +142,7 @@ function el(tag, attrs, ...children) {
 
 /** Calls the JSON API; rejects with the server's error message. */
 async function api(path, options) {
+	await applicationLoaded;
 	const response = await fetch(path, Object.assign({ headers: { 'Accept': 'application/json' } }, options || {}));
 	let body = null;
 	try {
@@ -189,21 +218,20 @@ function formatSince(iso) {
 
 /*
  * Resource colours: medium tones that carry white text (contrast about 4.5:1 or more) and
- * stay visible on a dark background. A hue wheel put chats-api and chats-worker next to
- * each other, so the AppHost's own resources get fixed, clearly different colours and
- * anything else a colour picked by a hash of its name; a replica (chats-api-2) takes its
- * service's colour, its name tells them apart.
+ * stay visible on a dark background. The model's services take them in the model's order,
+ * and the palette is ordered so that neighbours are far apart on the hue wheel (118 degrees
+ * or more), so two services declared one after the other are never look-alikes (a hue wheel
+ * put them side by side). Any other name gets a colour picked by a hash of it; a replica
+ * (web-2) takes its service's colour, its name tells them apart.
  */
-const RESOURCE_PALETTE = ['#2f6fdb', '#c2410c', '#0f7a55', '#b8327a', '#7c4dd8', '#0e7490', '#8a6a00', '#5b6b7f',
-	'#4d7c0f', '#a63d40'];
-
-const KNOWN_RESOURCES = ['chats-api', 'chats-worker', 'users-api', 'outbox-relay', 'web', 'postgres', 'kafka',
-	'db-migration', 'chats-events', 'setup'];
+const RESOURCE_PALETTE = ['#2f6fdb', '#c2410c', '#0f7a55', '#b8327a', '#4d7c0f', '#7c4dd8', '#8a6a00', '#0e7490',
+	'#a63d40', '#5b6b7f'];
 
 function resourceColor(name) {
 	const text = String(name || '');
-	const base = KNOWN_RESOURCES.find((known) => text === known || new RegExp('^' + known + '-\\d+$').test(text));
-	if (base) return RESOURCE_PALETTE[KNOWN_RESOURCES.indexOf(base) % RESOURCE_PALETTE.length];
+	let index = application.services.indexOf(text);
+	if (index < 0) index = application.services.indexOf(text.replace(/-\d+$/, ''));
+	if (index >= 0) return RESOURCE_PALETTE[index % RESOURCE_PALETTE.length];
 	let hash = 0x811c9dc5;
 	for (const c of text.replace(/-\d+$/, '')) hash = Math.imul(hash ^ c.charCodeAt(0), 0x01000193) >>> 0;
 	return RESOURCE_PALETTE[hash % RESOURCE_PALETTE.length];

@@ -210,7 +210,7 @@ async function load() {
 		const total = Math.max(0, ...spans.map((span) => span.startOffsetMs + span.durationMs));
 		const services = [...new Set(spans.map((span) => span.service))];
 		document.getElementById('title').textContent = root ? root.span.name : traceId;
-		document.title = (root ? root.span.name : 'Trace') + ' · ChatApp dashboard';
+		document.title = pageTitle(root ? root.span.name : 'Trace');
 		document.getElementById('summary').replaceChildren(
 			el('span', { class: 'mono' }, trace.traceId), ' · ', formatDuration(total), ' · ',
 			spans.length + ' spans', ' · ', ...services.map(chip), ' · ',

@@ -1,7 +1,6 @@
-package io.chatapp.apphost;
+package io.chatapp.hosting;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,7 +38,9 @@ import java.util.stream.Stream;
  */
 public final class DistributedApplication implements AutoCloseable {
 
-	private final AppHostOptions options;
+	private final String name;
+
+	private final HostOptions options;
 
 	private volatile Instant readyAt;
 
@@ -64,7 +64,8 @@ public final class DistributedApplication implements AutoCloseable {
 
 	private boolean stopped;
 
-	private DistributedApplication(AppHostOptions options, List<Resource> resources) {
+	private DistributedApplication(String name, HostOptions options, List<Resource> resources) {
+		this.name = name;
 		this.options = options;
 		this.resources = List.copyOf(resources);
 		this.console = options.console() ? System.out : null;
@@ -76,8 +77,16 @@ public final class DistributedApplication implements AutoCloseable {
 	 * @param options the configuration
 	 * @return a builder
 	 */
-	public static Builder builder(AppHostOptions options) {
+	public static Builder builder(HostOptions options) {
 		return new Builder(options);
+	}
+
+	/**
+	 * The application's name, for people: the dashboard's title, the console.
+	 * @return e.g. {@code Orders}
+	 */
+	public String name() {
+		return this.name;
 	}
 
 	public Path dataDirectory() {
@@ -97,6 +106,15 @@ public final class DistributedApplication implements AutoCloseable {
 	}
 
 	/**
+	 * The resources as declared, each replicated service once, in declaration order: what
+	 * the {@code <name>.*} options name, and the order the dashboard gives colours in.
+	 * @return the names
+	 */
+	public List<String> services() {
+		return this.resources.stream().map(Resource::service).distinct().toList();
+	}
+
+	/**
 	 * Registers a listener for state changes (the dashboard pushes them to the browser).
 	 * @param listener called with the new snapshot, on the thread that changed the state
 	 */
@@ -108,7 +126,7 @@ public final class DistributedApplication implements AutoCloseable {
 	 * Starts every resource and returns when all that can start are ready. Leftovers of a
 	 * crashed AppHost are stopped first; with {@code --fresh} the data directory is
 	 * wiped.
-	 * @throws AppHostException when a port is taken or a resource fails to start (the
+	 * @throws HostingException when a port is taken or a resource fails to start (the
 	 * message includes the failing resource's last log lines); resources already started
 	 * keep running until {@link #stop()}
 	 */
@@ -136,11 +154,11 @@ public final class DistributedApplication implements AutoCloseable {
 			this.readyAt = Instant.now();
 		}
 		catch (ExecutionException ex) {
-			throw new AppHostException(describeFailure());
+			throw new HostingException(describeFailure());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new AppHostException("Interrupted while starting", ex);
+			throw new HostingException("Interrupted while starting", ex);
 		}
 	}
 
@@ -169,7 +187,7 @@ public final class DistributedApplication implements AutoCloseable {
 	public CompletableFuture<Void> start(String name) {
 		Resource resource = require(name);
 		if (!resource.pids().isEmpty()) {
-			throw new AppHostException(name + " is already running");
+			throw new HostingException(name + " is already running");
 		}
 		checkPorts(List.of(resource));
 		return schedule(resource);
@@ -340,7 +358,7 @@ public final class DistributedApplication implements AutoCloseable {
 			}
 		}
 		catch (IOException ex) {
-			throw new AppHostException("Cannot prepare the data directory " + data, ex);
+			throw new HostingException("Cannot prepare the data directory " + data, ex);
 		}
 	}
 
@@ -368,8 +386,8 @@ public final class DistributedApplication implements AutoCloseable {
 			});
 		}
 		if (!problems.isEmpty()) {
-			throw new AppHostException("Cannot start: " + String.join("; ", problems)
-					+ ". Stop whatever uses it or choose another port (see apphost/README.md).");
+			throw new HostingException("Cannot start: " + String.join("; ", problems)
+					+ ". Stop whatever uses it or choose another port (see --help).");
 		}
 	}
 
@@ -413,23 +431,44 @@ public final class DistributedApplication implements AutoCloseable {
 	}
 
 	/**
-	 * Describes the model; {@link AppHost} reads top to bottom with it.
+	 * Describes the model; an application's AppHost reads top to bottom with it.
 	 */
 	public static final class Builder {
 
-		private final AppHostOptions options;
+		private final HostOptions options;
 
 		private final List<Object> declared = new ArrayList<>();
 
-		private final String version;
+		private String name = "Application";
 
-		Builder(AppHostOptions options) {
+		private String version;
+
+		Builder(HostOptions options) {
 			this.options = options;
-			this.version = buildVersion();
 		}
 
-		public AppHostOptions options() {
+		public HostOptions options() {
 			return this.options;
+		}
+
+		/**
+		 * The application's name, shown by the dashboard and on the console.
+		 * @param name e.g. {@code Orders}
+		 * @return this builder
+		 */
+		public Builder name(String name) {
+			this.name = name;
+			return this;
+		}
+
+		/**
+		 * The version Maven gives the application's modules, which {@link #jar} needs.
+		 * @param version e.g. {@code 1.0.0-SNAPSHOT}
+		 * @return this builder
+		 */
+		public Builder version(String version) {
+			this.version = version;
+			return this;
 		}
 
 		/**
@@ -499,11 +538,15 @@ public final class DistributedApplication implements AutoCloseable {
 
 		/**
 		 * A module's jar as Maven builds it in this checkout.
-		 * @param module the module, e.g. {@code users-api}
+		 * @param module the module, e.g. {@code orders-api}
 		 * @param classifier the jar's classifier, or {@code null}
 		 * @return {@code <root>/<module>/target/<module>-<version>[-classifier].jar}
+		 * @throws IllegalStateException without a {@link #version}
 		 */
 		public Path jar(String module, String classifier) {
+			if (this.version == null) {
+				throw new IllegalStateException("The modules' version is not set: call version(...) first");
+			}
 			String file = module + "-" + this.version + ((classifier != null) ? "-" + classifier : "") + ".jar";
 			return this.options.repositoryRoot().resolve(module).resolve("target").resolve(file);
 		}
@@ -512,17 +555,29 @@ public final class DistributedApplication implements AutoCloseable {
 			return jar(module, null);
 		}
 
+		/**
+		 * The model as described.
+		 * @return the model, not started
+		 * @throws HostingException when an option names no resource of the model
+		 */
 		public DistributedApplication build() {
 			List<Resource> resources = new ArrayList<>();
+			List<String> names = new ArrayList<>();
+			List<String> projects = new ArrayList<>();
 			for (Object item : this.declared) {
 				if (item instanceof Resource resource) {
 					resources.add(resource);
+					names.add(resource.name());
 				}
 				else {
-					resources.addAll(((ProjectBuilder) item).instances());
+					ProjectBuilder project = (ProjectBuilder) item;
+					resources.addAll(project.instances());
+					names.add(project.name);
+					projects.add(project.name);
 				}
 			}
-			return new DistributedApplication(this.options, resources);
+			this.options.checkResourceNames(names, projects);
+			return new DistributedApplication(this.name, this.options, resources);
 		}
 
 		private <T> T add(T item) {
@@ -533,17 +588,6 @@ public final class DistributedApplication implements AutoCloseable {
 			}
 			this.declared.add(item);
 			return item;
-		}
-
-		private static String buildVersion() {
-			try (InputStream in = DistributedApplication.class.getResourceAsStream("build.properties")) {
-				Properties properties = new Properties();
-				properties.load(in);
-				return properties.getProperty("version");
-			}
-			catch (IOException | NullPointerException ex) {
-				throw new IllegalStateException("build.properties missing from the AppHost jar", ex);
-			}
 		}
 
 	}

@@ -1,62 +1,70 @@
-package io.chatapp.apphost;
+package io.chatapp.hosting;
 
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 /**
  * The AppHost's configuration: {@code key=value} settings from, in increasing precedence,
  * an {@code apphost.properties} file at the repository root (or {@code --config=FILE})
  * and the command line ({@code --key=value}, {@code --fresh}, {@code --replicas name=N}).
- * See the module README for every key.
+ *
+ * <p>
+ * The library's own options (profile, data directory, replicas, the dashboard, OTLP, ...)
+ * are always known; an application adds its own to a {@link Parser}. Options that name a
+ * resource ({@code <name>.replicas}, {@code <name>.enabled}, ...) are checked against the
+ * model when it is built, so the resource names are written once, in the model.
  */
-public final class AppHostOptions {
+public final class HostOptions {
 
 	private final Map<String, String> values;
 
-	private AppHostOptions(Map<String, String> values) {
-		this.values = Map.copyOf(values);
-	}
-
 	/**
-	 * Options from a properties file (if there is one) and the command line.
-	 * @param args command-line arguments
-	 * @return the options
+	 * Options that name a resource, with where each came from, for the model to check.
 	 */
-	public static AppHostOptions parse(String... args) {
-		Map<String, String> commandLine = parseArguments(args);
-		validate(commandLine, "");
-		Map<String, String> merged = new LinkedHashMap<>();
-		Path root = findRepositoryRoot(commandLine.get("repo-root"));
-		Path file = Optional.ofNullable(commandLine.get("config"))
-			.map(Path::of)
-			.orElse(root.resolve("apphost.properties"));
-		if (commandLine.containsKey("config") || Files.exists(file)) {
-			Map<String, String> fromFile = readProperties(file);
-			validate(fromFile, " (in " + file + ")");
-			merged.putAll(fromFile);
-		}
-		merged.putAll(commandLine);
-		merged.putIfAbsent("repo-root", root.toString());
-		return new AppHostOptions(merged);
+	private final Map<String, String> resourceOptions;
+
+	private HostOptions(Map<String, String> values, Map<String, String> resourceOptions) {
+		this.values = Map.copyOf(values);
+		this.resourceOptions = Map.copyOf(resourceOptions);
 	}
 
 	/**
-	 * Options given directly, for tests and embedding.
+	 * A parser that knows the library's options; the application adds its own.
+	 * @return a new parser
+	 */
+	public static Parser parser() {
+		return new Parser();
+	}
+
+	/**
+	 * Options given directly, for tests and embedding: nothing is checked.
 	 * @param values settings as on the command line, without the leading dashes
 	 * @return the options
 	 */
-	public static AppHostOptions of(Map<String, String> values) {
+	public static HostOptions of(Map<String, String> values) {
 		Map<String, String> copy = new LinkedHashMap<>(values);
 		copy.putIfAbsent("repo-root", findRepositoryRoot(null).toString());
-		return new AppHostOptions(copy);
+		return new HostOptions(copy, Map.of());
+	}
+
+	/**
+	 * Whether the command line asks for the list of options ({@code --help} or {@code -h}
+	 * anywhere), which wins over everything else on it.
+	 * @param args command-line arguments
+	 * @return {@code true} to print {@link Parser#help} and start nothing
+	 */
+	public static boolean helpRequested(String... args) {
+		return Arrays.stream(args).anyMatch((arg) -> arg.equals("--help") || arg.equals("-h"));
 	}
 
 	/**
@@ -131,8 +139,8 @@ public final class AppHostOptions {
 
 	/**
 	 * A port setting.
-	 * @param key e.g. {@code users-api.port}
-	 * @param defaultPort the port from the contract
+	 * @param key e.g. {@code web.port}
+	 * @param defaultPort the port when none is set
 	 * @return the port
 	 */
 	public int port(String key, int defaultPort) {
@@ -146,7 +154,7 @@ public final class AppHostOptions {
 		catch (NumberFormatException ex) {
 			// Reported below.
 		}
-		throw new AppHostException("Invalid port " + key + "=" + value);
+		throw new HostingException("Invalid port " + key + "=" + value);
 	}
 
 	/**
@@ -165,7 +173,7 @@ public final class AppHostOptions {
 		catch (NumberFormatException ex) {
 			// Reported below.
 		}
-		throw new AppHostException("Invalid replica count " + name + ".replicas=" + value + " (1 to 9)");
+		throw new HostingException("Invalid replica count " + name + ".replicas=" + value + " (1 to 9)");
 	}
 
 	/**
@@ -177,12 +185,211 @@ public final class AppHostOptions {
 		return find(key).map((value) -> Arrays.asList(value.split("\\s+"))).orElse(List.of());
 	}
 
+	/**
+	 * Rejects options that name no resource of the model, before anything starts: a typo
+	 * must not start the system with defaults.
+	 * @param resources every resource the model declares
+	 * @param projects the services and jobs among them
+	 */
+	void checkResourceNames(List<String> resources, List<String> projects) {
+		this.resourceOptions.forEach((key, source) -> {
+			Option option = RESOURCE_OPTIONS.stream()
+				.filter((candidate) -> candidate.matches(key))
+				.findFirst()
+				.orElseThrow();
+			String name = key.substring(0, key.length() - option.suffix().length());
+			if (option.projectsOnly() && !projects.contains(name)) {
+				throw new HostingException("Unknown option --" + key + source
+						+ ((resources.contains(name)) ? " (" + name + " is not a service or job; " + option.key()
+								+ " applies to " + String.join(", ", projects) + ")"
+								: noSuchResource(name, resources)));
+			}
+			if (!resources.contains(name)) {
+				throw new HostingException("Unknown option --" + key + source + noSuchResource(name, resources));
+			}
+		});
+	}
+
+	private static String noSuchResource(String name, List<String> resources) {
+		return " (no resource named '" + name + "'; <name> is one of " + String.join(", ", resources) + ")";
+	}
+
+	/**
+	 * Reads the command line and the options file against the library's options and the
+	 * application's. An application describes itself here too, for {@code --help}.
+	 */
+	public static final class Parser {
+
+		private String command = "java -jar apphost.jar";
+
+		private String synopsis = "[--KEY=VALUE ...]";
+
+		private String description = "";
+
+		private String footer = "";
+
+		private final List<Option> options = new ArrayList<>();
+
+		Parser() {
+		}
+
+		/**
+		 * How the AppHost is started, for the usage line and the hints.
+		 * @param command e.g. {@code ./run.sh}
+		 * @param synopsis the most used options, e.g. {@code [--fresh] [--KEY=VALUE ...]}
+		 * @return this parser
+		 */
+		public Parser command(String command, String synopsis) {
+			this.command = command;
+			this.synopsis = synopsis;
+			return this;
+		}
+
+		/**
+		 * What the AppHost starts, shown by {@code --help} under the usage line.
+		 * @param text one or more lines
+		 * @return this parser
+		 */
+		public Parser description(String text) {
+			this.description = text;
+			return this;
+		}
+
+		/**
+		 * Where to read more, the last line of {@code --help}.
+		 * @param text e.g. {@code More in the README.}
+		 * @return this parser
+		 */
+		public Parser footer(String text) {
+			this.footer = text;
+			return this;
+		}
+
+		/**
+		 * An option of the application, read by its model with {@link HostOptions#find},
+		 * {@link HostOptions#port} and the like.
+		 * @param key the key, e.g. {@code web.port}
+		 * @param value what the value looks like, e.g. {@code PORT}; empty for a flag
+		 * @param kind how the value is checked
+		 * @param description one line for {@code --help}
+		 * @return this parser
+		 */
+		public Parser option(String key, String value, Kind kind, String description) {
+			if (key.startsWith("<name>") || known(key)) {
+				throw new IllegalArgumentException("Option " + key + " is already defined");
+			}
+			this.options.add(new Option(key, value, kind, description, false));
+			return this;
+		}
+
+		/**
+		 * Options from a properties file (if there is one) and the command line, every
+		 * key and value checked; options that name a resource are checked when the model
+		 * is built.
+		 * @param args command-line arguments
+		 * @return the options
+		 * @throws HostingException for an unknown option or a value that cannot be right
+		 */
+		public HostOptions parse(String... args) {
+			Map<String, String> resourceOptions = new LinkedHashMap<>();
+			Map<String, String> commandLine = parseArguments(args);
+			validate(commandLine, "", resourceOptions);
+			Map<String, String> merged = new LinkedHashMap<>();
+			Path root = findRepositoryRoot(commandLine.get("repo-root"));
+			Path file = Optional.ofNullable(commandLine.get("config"))
+				.map(Path::of)
+				.orElse(root.resolve("apphost.properties"));
+			if (commandLine.containsKey("config") || Files.exists(file)) {
+				Map<String, String> fromFile = readProperties(file);
+				validate(fromFile, " (in " + file + ")", resourceOptions);
+				merged.putAll(fromFile);
+			}
+			merged.putAll(commandLine);
+			merged.putIfAbsent("repo-root", root.toString());
+			return new HostOptions(merged, resourceOptions);
+		}
+
+		public String usage() {
+			return "Usage: " + this.command + " " + this.synopsis;
+		}
+
+		/**
+		 * The hint after a bad command line.
+		 * @return e.g. {@code ./run.sh --help lists every option.}
+		 */
+		public String hint() {
+			return this.command + " --help lists every option.";
+		}
+
+		/**
+		 * Every option with a one-line description, for {@code --help}: the library's,
+		 * then the application's.
+		 * @param resources the model's resources, which {@code <name>} stands for
+		 * @return the text, ending with a line break
+		 */
+		public String help(List<String> resources) {
+			StringBuilder help = new StringBuilder();
+			help.append(usage()).append("\n\n");
+			if (!this.description.isEmpty()) {
+				help.append(this.description).append('\n');
+			}
+			help.append("Options are --KEY=VALUE or --KEY VALUE, in any order; the same keys may stand in\n");
+			help.append("apphost.properties at the repository root. The command line wins.\n\n");
+			int width = Stream.concat(LIBRARY_OPTIONS.stream(), this.options.stream())
+				.mapToInt((option) -> option.synopsis().length())
+				.max()
+				.orElse(0);
+			String line = "  %-" + width + "s  %s%n";
+			LIBRARY_OPTIONS
+				.forEach((option) -> help.append(String.format(line, option.synopsis(), option.description())));
+			if (!this.options.isEmpty()) {
+				help.append('\n');
+				this.options
+					.forEach((option) -> help.append(String.format(line, option.synopsis(), option.description())));
+			}
+			if (!resources.isEmpty()) {
+				help.append("\n<name> is one of ").append(String.join(", ", resources)).append(".\n");
+			}
+			if (!this.footer.isEmpty()) {
+				help.append(this.footer).append('\n');
+			}
+			return help.toString();
+		}
+
+		private boolean known(String key) {
+			return Stream.concat(LIBRARY_OPTIONS.stream(), this.options.stream())
+				.anyMatch((option) -> option.key().equals(key));
+		}
+
+		/**
+		 * Rejects unknown keys and values that cannot be right, before anything starts: a
+		 * typo must not start the system with defaults.
+		 */
+		private void validate(Map<String, String> values, String source, Map<String, String> resourceOptions) {
+			values.forEach((key, value) -> {
+				Option option = Stream.concat(LIBRARY_OPTIONS.stream(), this.options.stream())
+					.filter((candidate) -> candidate.key().equals(key))
+					.findFirst()
+					.or(() -> RESOURCE_OPTIONS.stream().filter((candidate) -> candidate.matches(key)).findFirst())
+					.orElseThrow(() -> new HostingException("Unknown option --" + key + source));
+				String problem = option.kind().check(value.trim());
+				if (problem != null) {
+					throw new HostingException("Invalid value --" + key + "=" + value + source + ": " + problem);
+				}
+				if (option.key().startsWith("<name>")) {
+					resourceOptions.put(key, source);
+				}
+			});
+		}
+
+	}
+
 	private static Map<String, String> parseArguments(String[] args) {
 		Map<String, String> values = new LinkedHashMap<>();
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			if (!arg.startsWith("--") || arg.length() == 2) {
-				throw new AppHostException("Unexpected argument '" + arg + "': options start with --, e.g. --fresh");
+				throw new HostingException("Unexpected argument '" + arg + "': options start with --, e.g. --fresh");
 			}
 			String key = arg.substring(2);
 			String value;
@@ -198,10 +405,10 @@ public final class AppHostOptions {
 				value = "true";
 			}
 			if (key.equals("replicas")) {
-				// --replicas chats-api=2 is short for --chats-api.replicas=2
+				// --replicas api=2 is short for --api.replicas=2
 				String[] replica = value.split("=", 2);
 				if (replica.length != 2 || replica[0].isBlank()) {
-					throw new AppHostException("Use --replicas <name>=<count>, e.g. --replicas chats-api=2");
+					throw new HostingException("Use --replicas <name>=<count>, e.g. --replicas web=2");
 				}
 				values.put(replica[0] + ".replicas", replica[1]);
 			}
@@ -212,114 +419,42 @@ public final class AppHostOptions {
 		return values;
 	}
 
-	public static String usage() {
-		return "Usage: ./run.sh [--no-build] [--fresh] [--profile=production] [--replicas NAME=N] [--KEY=VALUE ...]";
-	}
-
 	/**
-	 * Whether the command line asks for the list of options ({@code --help} or {@code -h}
-	 * anywhere), which wins over everything else on it.
-	 * @param args command-line arguments
-	 * @return {@code true} to print {@link #help()} and start nothing
+	 * The library's options, in the order {@code --help} lists them; {@code <name>}
+	 * stands for a resource of the model.
 	 */
-	public static boolean helpRequested(String... args) {
-		return Arrays.stream(args).anyMatch((arg) -> arg.equals("--help") || arg.equals("-h"));
-	}
-
-	/**
-	 * Every option with a one-line description, for {@code --help}.
-	 * @return the text, ending with a line break
-	 */
-	public static String help() {
-		StringBuilder help = new StringBuilder();
-		help.append(usage()).append("\n\n");
-		help.append("Starts Kafka, PostgreSQL, the migration job and every service; the dashboard runs on :18888.\n");
-		help.append("Options are --KEY=VALUE or --KEY VALUE, in any order; the same keys may stand in\n");
-		help.append("apphost.properties at the repository root. The command line wins.\n\n");
-		int width = OPTIONS.stream().mapToInt((option) -> option.synopsis().length()).max().orElse(0);
-		for (Option option : OPTIONS) {
-			help.append(String.format("  %-" + width + "s  %s%n", option.synopsis(), option.description()));
-		}
-		help.append("\n<name> is one of ").append(String.join(", ", RESOURCES)).append(".\n");
-		help.append("More in apphost/README.md.\n");
-		return help.toString();
-	}
-
-	/**
-	 * Rejects unknown keys and values that cannot be right, before anything starts: a
-	 * typo must not start the system with defaults.
-	 */
-	private static void validate(Map<String, String> values, String source) {
-		values.forEach((key, value) -> {
-			Option option = OPTIONS.stream()
-				.filter((candidate) -> candidate.matches(key))
-				.findFirst()
-				.orElseThrow(() -> new AppHostException("Unknown option --" + key + source + suggestion(key)));
-			String problem = option.kind().check(value.trim());
-			if (problem != null) {
-				throw new AppHostException("Invalid value --" + key + "=" + value + source + ": " + problem);
-			}
-		});
-	}
-
-	private static String suggestion(String key) {
-		String suffix = key.contains(".") ? key.substring(key.lastIndexOf('.')) : null;
-		if (suffix != null && OPTIONS.stream().anyMatch((option) -> option.key().endsWith("<name>" + suffix))) {
-			return " (no resource named '" + key.substring(0, key.lastIndexOf('.')) + "'; <name> is one of "
-					+ String.join(", ", RESOURCES) + ")";
-		}
-		return "";
-	}
-
-	/** Resources the {@code <name>.*} options may name. */
-	private static final List<String> RESOURCES = List.of("kafka", "postgres", "db-migration", "users-api", "chats-api",
-			"chats-worker", "web");
-
-	private static final List<String> PROJECTS = List.of("db-migration", "users-api", "chats-api", "chats-worker",
-			"web");
-
-	private static final List<Option> OPTIONS = List.of(
-			new Option("help", "", Kind.FLAG, "print this list and exit (also -h)"),
-			new Option("no-build", "", Kind.FLAG, "run.sh: start the jars already built, skip the Maven build"),
+	private static final List<Option> LIBRARY_OPTIONS = List.of(
+			new Option("help", "", Kind.FLAG, "print this list and exit (also -h)", false),
 			new Option("profile", "development|production", Kind.PROFILE,
-					"production: durable PostgreSQL, default JIT, heaps fit for load"),
-			new Option("fresh", "", Kind.FLAG, "delete the data directory before starting"),
-			new Option("data-dir", "DIR", Kind.TEXT, "data directory (default <repo>/.data)"),
-			new Option("config", "FILE", Kind.TEXT, "properties file with options (default apphost.properties)"),
-			new Option("repo-root", "DIR", Kind.TEXT, "checkout whose <module>/target jars are started"),
-			new Option("replicas", "NAME=N", Kind.TEXT, "short for --NAME.replicas=N"),
+					"production: durable PostgreSQL, default JIT, heaps fit for load", false),
+			new Option("fresh", "", Kind.FLAG, "delete the data directory before starting", false),
+			new Option("data-dir", "DIR", Kind.TEXT, "data directory (default <repo>/.data)", false),
+			new Option("config", "FILE", Kind.TEXT, "properties file with options (default apphost.properties)", false),
+			new Option("repo-root", "DIR", Kind.TEXT, "checkout whose <module>/target jars are started", false),
+			new Option("replicas", "NAME=N", Kind.TEXT, "short for --NAME.replicas=N", false),
 			new Option("<name>.replicas", "N", Kind.REPLICAS,
-					"instances of a service (1-9); instance n uses each port + 10*n"),
-			new Option("<name>.enabled", "true|false", Kind.BOOLEAN, "false leaves the resource out"),
-			new Option("<name>.args", "ARGS", Kind.TEXT, "extra program arguments of a service or job"),
-			new Option("<name>.jvm-args", "FLAGS", Kind.TEXT, "replaces the JVM flags of a service or job"),
-			new Option("kafka.port", "PORT", Kind.PORT, "embedded Kafka broker (9092)"),
-			new Option("kafka.controller-port", "PORT", Kind.PORT, "embedded Kafka controller (9093)"),
-			new Option("kafka.bootstrap-servers", "HOST:PORT", Kind.TEXT, "use an existing Kafka, embed none"),
-			new Option("postgres.port", "PORT", Kind.PORT, "embedded PostgreSQL (55432)"),
-			new Option("postgres.url", "JDBC-URL", Kind.TEXT, "use an existing PostgreSQL, embed none"),
-			new Option("postgres.username", "USER", Kind.TEXT, "administrator of the existing PostgreSQL"),
-			new Option("postgres.password", "PASSWORD", Kind.TEXT, "its password"),
-			new Option("users-api.port", "PORT", Kind.PORT, "users-api HTTP (5002)"),
-			new Option("users-api.grpc-port", "PORT", Kind.PORT, "users-api gRPC (5003)"),
-			new Option("chats-api.port", "PORT", Kind.PORT, "chats-api HTTP (5001)"),
-			new Option("chats-worker.port", "PORT", Kind.PORT, "chats-worker HTTP (5004)"),
-			new Option("web.port", "PORT", Kind.PORT, "web, the browser's origin (5000)"),
-			new Option("users-db-password", "PASSWORD", Kind.TEXT,
-					"users_app role password (env USERS_DB_PASSWORD, else users_app)"),
-			new Option("chats-db-password", "PASSWORD", Kind.TEXT,
-					"chats_app role password (env CHATS_DB_PASSWORD, else chats_app)"),
-			new Option("dashboard.enabled", "true|false", Kind.BOOLEAN, "false: no dashboard, no OTLP receiver"),
-			new Option("dashboard.port", "PORT", Kind.PORT, "dashboard (18888)"),
+					"instances of a service (1-9); instance n uses each port + 10*n", true),
+			new Option("<name>.enabled", "true|false", Kind.BOOLEAN, "false leaves the resource out", false),
+			new Option("<name>.args", "ARGS", Kind.TEXT, "extra program arguments of a service or job", true),
+			new Option("<name>.jvm-args", "FLAGS", Kind.TEXT, "replaces the JVM flags of a service or job", true),
+			new Option("dashboard.enabled", "true|false", Kind.BOOLEAN, "false: no dashboard, no OTLP receiver", false),
+			new Option("dashboard.port", "PORT", Kind.PORT, "dashboard (18888)", false),
 			new Option("dashboard.address", "ADDRESS", Kind.TEXT,
-					"dashboard bind address (127.0.0.1); beyond loopback a token is required"),
-			new Option("dashboard.token", "TOKEN", Kind.TEXT, "dashboard login token (random beyond loopback)"),
-			new Option("otlp.http-port", "PORT", Kind.PORT, "OTLP/HTTP receiver (18890)"),
-			new Option("otlp.grpc-port", "PORT", Kind.PORT, "OTLP/gRPC receiver (18889)"),
-			new Option("otlp.endpoint", "URL", Kind.TEXT, "send all telemetry to this OTLP/HTTP endpoint instead"),
-			new Option("telemetry.memory-mb", "MB", Kind.MEGABYTES, "byte budget of the telemetry stores (32)"),
-			new Option("startup-timeout", "SECONDS", Kind.SECONDS, "how long a service may take to be healthy (180)"),
-			new Option("console", "true|false", Kind.BOOLEAN, "false: do not print resource output"));
+					"dashboard bind address (127.0.0.1); beyond loopback a token is required", false),
+			new Option("dashboard.token", "TOKEN", Kind.TEXT, "dashboard login token (random beyond loopback)", false),
+			new Option("otlp.http-port", "PORT", Kind.PORT, "OTLP/HTTP receiver (18890)", false),
+			new Option("otlp.grpc-port", "PORT", Kind.PORT, "OTLP/gRPC receiver (18889)", false),
+			new Option("otlp.endpoint", "URL", Kind.TEXT, "send all telemetry to this OTLP/HTTP endpoint instead",
+					false),
+			new Option("telemetry.memory-mb", "MB", Kind.MEGABYTES, "byte budget of the telemetry stores (32)", false),
+			new Option("startup-timeout", "SECONDS", Kind.SECONDS, "how long a service may take to be healthy (180)",
+					false),
+			new Option("console", "true|false", Kind.BOOLEAN, "false: do not print resource output", false));
+
+	/** Options that name a resource: {@code <name>} is checked against the model. */
+	private static final List<Option> RESOURCE_OPTIONS = LIBRARY_OPTIONS.stream()
+		.filter((option) -> option.key().startsWith("<name>"))
+		.toList();
 
 	/**
 	 * A documented option.
@@ -328,36 +463,59 @@ public final class AppHostOptions {
 	 * @param value what the value looks like, empty for a flag
 	 * @param kind how the value is checked
 	 * @param description one line for {@code --help}
+	 * @param projectsOnly whether {@code <name>} must be a service or job
 	 */
-	private record Option(String key, String value, Kind kind, String description) {
+	private record Option(String key, String value, Kind kind, String description, boolean projectsOnly) {
 
+		/** The part after {@code <name>}, e.g. {@code .replicas}. */
+		String suffix() {
+			return this.key.substring("<name>".length());
+		}
+
+		/**
+		 * Whether a key has this option's shape; the name is checked against the model.
+		 */
 		boolean matches(String candidate) {
-			if (!this.key.startsWith("<name>")) {
-				return this.key.equals(candidate);
-			}
-			String suffix = this.key.substring("<name>".length());
-			if (!candidate.endsWith(suffix)) {
-				return false;
-			}
-			String name = candidate.substring(0, candidate.length() - suffix.length());
-			return (suffix.equals(".replicas") || suffix.contains("args")) ? PROJECTS.contains(name)
-					: RESOURCES.contains(name);
+			return this.key.startsWith("<name>") && candidate.endsWith(suffix())
+					&& candidate.length() > suffix().length();
 		}
 
 		String synopsis() {
 			if (this.value.isEmpty()) {
 				return "--" + this.key;
 			}
-			// --replicas chats-api=2 reads better than --replicas=chats-api=2.
+			// --replicas web=2 reads better than --replicas=web=2.
 			return "--" + this.key + (this.value.contains("=") ? " " : "=") + this.value;
 		}
 
 	}
 
 	/** How a value is checked; {@link #check} answers the problem or {@code null}. */
-	private enum Kind {
+	public enum Kind {
 
-		TEXT, FLAG, BOOLEAN, PORT, REPLICAS, SECONDS, MEGABYTES, PROFILE;
+		/** Anything. */
+		TEXT,
+
+		/** {@code --flag} alone, or {@code true} or {@code false}. */
+		FLAG,
+
+		/** {@code true} or {@code false}. */
+		BOOLEAN,
+
+		/** A port from 1 to 65535. */
+		PORT,
+
+		/** A count of instances from 1 to 9. */
+		REPLICAS,
+
+		/** Seconds from 1 to a day. */
+		SECONDS,
+
+		/** Megabytes from 1 to 65536. */
+		MEGABYTES,
+
+		/** A {@link Profile}. */
+		PROFILE;
 
 		String check(String value) {
 			return switch (this) {
@@ -387,7 +545,7 @@ public final class AppHostOptions {
 				Profile.parse(value);
 				return null;
 			}
-			catch (AppHostException ex) {
+			catch (HostingException ex) {
 				return ex.getMessage();
 			}
 		}
@@ -400,7 +558,7 @@ public final class AppHostOptions {
 			properties.load(reader);
 		}
 		catch (IOException ex) {
-			throw new AppHostException("Cannot read the configuration file " + file, ex);
+			throw new HostingException("Cannot read the configuration file " + file, ex);
 		}
 		Map<String, String> values = new LinkedHashMap<>();
 		properties.stringPropertyNames().forEach((name) -> values.put(name, properties.getProperty(name)));
@@ -408,8 +566,8 @@ public final class AppHostOptions {
 	}
 
 	/**
-	 * The directory with the Maven wrapper and the apphost module: the working directory
-	 * or one of its parents (tests run inside {@code apphost/}).
+	 * The checkout: the nearest directory, from the working directory up, with the Maven
+	 * wrapper at the root of a multi-module build (tests run inside a module).
 	 */
 	private static Path findRepositoryRoot(String configured) {
 		if (configured != null) {
@@ -417,7 +575,7 @@ public final class AppHostOptions {
 		}
 		Path start = Path.of("").toAbsolutePath();
 		for (Path candidate = start; candidate != null; candidate = candidate.getParent()) {
-			if (Files.exists(candidate.resolve("mvnw")) && Files.isDirectory(candidate.resolve("apphost"))) {
+			if (Files.exists(candidate.resolve("mvnw")) && Files.exists(candidate.resolve("pom.xml"))) {
 				return candidate;
 			}
 		}

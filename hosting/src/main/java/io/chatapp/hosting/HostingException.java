@@ -1,17 +1,17 @@
-package io.chatapp.apphost;
+package io.chatapp.hosting;
 
 /**
- * The AppHost cannot start or run the model: a busy port, a failed migration, another
- * AppHost on the same data directory. The message is written for the person at the
- * console.
+ * The AppHost cannot start or run the model: a busy port, a failed job, another AppHost
+ * on the same data directory, an option that cannot be right. The message is written for
+ * the person at the console.
  */
-public class AppHostException extends RuntimeException {
+public class HostingException extends RuntimeException {
 
-	public AppHostException(String message) {
+	public HostingException(String message) {
 		super(message);
 	}
 
-	public AppHostException(String message, Throwable cause) {
+	public HostingException(String message, Throwable cause) {
 		super(message, cause);
 	}
 

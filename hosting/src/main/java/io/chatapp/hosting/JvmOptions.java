@@ -1,4 +1,4 @@
-package io.chatapp.apphost;
+package io.chatapp.hosting;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.chatapp.apphost;
+package io.chatapp.hosting;
 
 import java.io.File;
 import java.io.IOException;
@@ -149,7 +149,7 @@ public final class KafkaResource extends ChildProcessResource implements Connect
 					"logger.started.level=INFO", ""));
 		}
 		catch (IOException ex) {
-			throw new AppHostException("Cannot write the Kafka configuration under " + home, ex);
+			throw new HostingException("Cannot write the Kafka configuration under " + home, ex);
 		}
 		return config;
 	}

@@ -1,4 +1,4 @@
-package io.chatapp.apphost;
+package io.chatapp.hosting;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,14 +43,14 @@ final class PidFile {
 	 * Stops the processes a previous AppHost left behind, then claims the file for this
 	 * one.
 	 * @param report told about every process stopped
-	 * @throws AppHostException if the previous AppHost is still running
+	 * @throws HostingException if the previous AppHost is still running
 	 */
 	synchronized void takeOver(Consumer<String> report) {
 		List<Entry> previous = read();
 		for (Entry entry : previous) {
 			if (entry.name().equals(APPHOST) && entry.handle().isPresent()
 					&& entry.handle().get().pid() != ProcessHandle.current().pid()) {
-				throw new AppHostException(
+				throw new HostingException(
 						"Another AppHost (pid " + entry.pid() + ") is running with the data directory "
 								+ this.file.getParent() + ". Stop it first, or use another --data-dir.");
 			}

@@ -1,4 +1,4 @@
-package io.chatapp.apphost;
+package io.chatapp.hosting;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -277,7 +277,7 @@ final class Processes {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new AppHostException("Interrupted", ex);
+			throw new HostingException("Interrupted", ex);
 		}
 	}
 

@@ -1,4 +1,4 @@
-package io.chatapp.apphost;
+package io.chatapp.hosting;
 
 import java.util.Locale;
 
@@ -19,8 +19,8 @@ public enum Profile {
 	/**
 	 * Production-like: PostgreSQL durable ({@code fsync} on; commits are never
 	 * acknowledged before they reach the disk), every JVM on the default JIT and
-	 * collector with a heap fit for load, one trace in ten sampled, and chats-api sized
-	 * for many sockets.
+	 * collector with a heap fit for load, one trace in ten sampled; the application's
+	 * model may size its services for load too.
 	 */
 	PRODUCTION;
 
@@ -28,7 +28,7 @@ public enum Profile {
 		return switch (value.toLowerCase(Locale.ROOT)) {
 			case "development", "dev" -> DEVELOPMENT;
 			case "production", "prod" -> PRODUCTION;
-			default -> throw new AppHostException(
+			default -> throw new HostingException(
 					"Unknown profile '" + value + "': use --profile=development (the default) or --profile=production");
 		};
 	}

@@ -1,4 +1,4 @@
-package io.chatapp.apphost;
+package io.chatapp.hosting;
 
 import java.io.IOException;
 import java.net.URI;
@@ -248,9 +248,11 @@ public final class ProjectResource extends ChildProcessResource {
 
 	/**
 	 * The variables the process starts with: its ports, its references' settings and its
-	 * telemetry identity.
+	 * telemetry identity. References are read now, so a database login's password is the
+	 * one the process would get.
+	 * @return variable name to value
 	 */
-	Map<String, String> environment() {
+	public Map<String, String> environment() {
 		Map<String, String> env = new LinkedHashMap<>();
 		for (Endpoint endpoint : this.endpoints) {
 			env.put(endpoint.environmentVariable(), Integer.toString(endpoint.port()));
@@ -267,7 +269,7 @@ public final class ProjectResource extends ChildProcessResource {
 			return Files.createDirectories(directory);
 		}
 		catch (IOException ex) {
-			throw new AppHostException("Cannot create " + directory, ex);
+			throw new HostingException("Cannot create " + directory, ex);
 		}
 	}
 

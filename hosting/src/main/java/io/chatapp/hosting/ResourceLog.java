@@ -1,4 +1,4 @@
-package io.chatapp.apphost;
+package io.chatapp.hosting;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -77,7 +77,7 @@ public final class ResourceLog {
 						StandardOpenOption.APPEND);
 			}
 			catch (IOException ex) {
-				throw new AppHostException("Cannot write the log file " + file, ex);
+				throw new HostingException("Cannot write the log file " + file, ex);
 			}
 		}
 	}

@@ -1,11 +1,11 @@
-package io.chatapp.apphost;
+package io.chatapp.hosting;
 
 import java.util.List;
 
 /**
  * A resource as it is now: what the dashboard lists.
  *
- * @param name unique name, e.g. {@code chats-api} or {@code chats-api-2} for a second
+ * @param name unique name, e.g. {@code orders-api} or {@code orders-api-2} for a second
  * replica
  * @param type {@code kafka}, {@code postgres}, {@code job} or {@code service}
  * @param state its state

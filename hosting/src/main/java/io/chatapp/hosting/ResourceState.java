@@ -1,4 +1,4 @@
-package io.chatapp.apphost;
+package io.chatapp.hosting;
 
 /**
  * Where a resource is in its life, as the console and the dashboard show it.

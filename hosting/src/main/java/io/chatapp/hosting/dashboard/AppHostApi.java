@@ -1,4 +1,4 @@
-package io.chatapp.apphost.dashboard;
+package io.chatapp.hosting.dashboard;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.RuntimeMXBean;
@@ -6,12 +6,14 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.chatapp.apphost.DistributedApplication;
+import io.chatapp.hosting.DistributedApplication;
 
 /**
  * {@code GET /api/apphost}: the AppHost itself, for scripts and benchmarks: its process,
  * the profile the system runs with, and how long it took from the AppHost's JVM start
- * until every resource was ready ({@code readyInMs}, {@code null} while starting).
+ * until every resource was ready ({@code readyInMs}, {@code null} while starting). For
+ * the pages: the application's {@code name} and its {@code services} in the model's
+ * order, which gives each its colour.
  */
 final class AppHostApi extends JsonApi {
 
@@ -32,6 +34,8 @@ final class AppHostApi extends JsonApi {
 		RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
 		Instant jvmStart = Instant.ofEpochMilli(runtime.getStartTime());
 		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("name", this.app.name());
+		body.put("services", this.app.services());
 		body.put("pid", ProcessHandle.current().pid());
 		body.put("profile", this.app.profile().label());
 		body.put("startedAt", jvmStart.toString());

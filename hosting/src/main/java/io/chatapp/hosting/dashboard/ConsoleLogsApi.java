@@ -1,4 +1,4 @@
-package io.chatapp.apphost.dashboard;
+package io.chatapp.hosting.dashboard;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.chatapp.apphost.DistributedApplication;
-import io.chatapp.apphost.Resource;
-import io.chatapp.apphost.ResourceLog;
-import io.chatapp.apphost.ResourceSnapshot;
+import io.chatapp.hosting.DistributedApplication;
+import io.chatapp.hosting.Resource;
+import io.chatapp.hosting.ResourceLog;
+import io.chatapp.hosting.ResourceSnapshot;
 
 /**
  * {@code GET /api/logs/console?resource=&q=&after=&limit=}: the console output of one

@@ -1,4 +1,4 @@
-package io.chatapp.apphost.dashboard;
+package io.chatapp.hosting.dashboard;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,13 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import io.chatapp.apphost.AppHostException;
-import io.chatapp.apphost.AppHostOptions;
-import io.chatapp.apphost.DistributedApplication;
-import io.chatapp.apphost.telemetry.HttpErrors;
-import io.chatapp.apphost.telemetry.OtlpReceiver;
-import io.chatapp.apphost.telemetry.TelemetryApi;
-import io.chatapp.apphost.telemetry.TelemetryStore;
+import io.chatapp.hosting.DistributedApplication;
+import io.chatapp.hosting.HostOptions;
+import io.chatapp.hosting.HostingException;
+import io.chatapp.hosting.telemetry.HttpErrors;
+import io.chatapp.hosting.telemetry.OtlpReceiver;
+import io.chatapp.hosting.telemetry.TelemetryApi;
+import io.chatapp.hosting.telemetry.TelemetryStore;
 
 /**
  * The AppHost's dashboard (what Aspire's is to an Aspire AppHost): resources with their
@@ -60,9 +60,9 @@ public final class Dashboard implements AutoCloseable {
 	 * {@code otlp.http-port} (18890), {@code otlp.grpc-port} (18889) and
 	 * {@code telemetry.memory-mb} (32: the byte budget of all telemetry stores)
 	 * @return the running dashboard
-	 * @throws AppHostException when a port is taken
+	 * @throws HostingException when a port is taken
 	 */
-	public static Dashboard start(DistributedApplication app, AppHostOptions options) {
+	public static Dashboard start(DistributedApplication app, HostOptions options) {
 		Settings settings = Settings.from(options);
 		TelemetryStore store = new TelemetryStore(
 				TelemetryStore.Limits.defaults().withTotalBytes(telemetryMegabytes(options) << 20));
@@ -73,7 +73,7 @@ public final class Dashboard implements AutoCloseable {
 			receiver.start();
 		}
 		catch (UncheckedIOException ex) {
-			throw new AppHostException(
+			throw new HostingException(
 					ex.getMessage() + ": " + ex.getCause().getMessage() + " (otlp.http-port, otlp.grpc-port)", ex);
 		}
 		try {
@@ -113,11 +113,11 @@ public final class Dashboard implements AutoCloseable {
 			server = HttpServer.create(new InetSocketAddress(settings.address(), settings.port()), 64);
 		}
 		catch (BindException ex) {
-			throw new AppHostException("Cannot start the dashboard: port " + settings.port() + " on "
+			throw new HostingException("Cannot start the dashboard: port " + settings.port() + " on "
 					+ settings.address().getHostAddress() + " is already in use (dashboard.port)", ex);
 		}
 		catch (IOException ex) {
-			throw new AppHostException("Cannot start the dashboard: " + ex.getMessage(), ex);
+			throw new HostingException("Cannot start the dashboard: " + ex.getMessage(), ex);
 		}
 		AtomicInteger threads = new AtomicInteger();
 		ExecutorService executor = Executors.newFixedThreadPool(8, (runnable) -> {
@@ -126,7 +126,7 @@ public final class Dashboard implements AutoCloseable {
 			return thread;
 		});
 		KafkaApi kafka = new KafkaApi(app);
-		Guard guard = new Guard(settings.token(), settings.address().isLoopbackAddress());
+		Guard guard = new Guard(settings.token(), settings.address().isLoopbackAddress(), app.name());
 		Map<String, HttpHandler> routes = Map.of("/", new StaticFiles(), "/api/resources",
 				new ResourcesApi(app, executor, errors), "/api/logs/console", new ConsoleLogsApi(app), "/api/kafka",
 				kafka, "/api/telemetry", (telemetry != null) ? telemetry : new NoTelemetry(), "/api/apphost",
@@ -178,7 +178,7 @@ public final class Dashboard implements AutoCloseable {
 		}
 	}
 
-	private static long telemetryMegabytes(AppHostOptions options) {
+	private static long telemetryMegabytes(HostOptions options) {
 		String value = options.get("telemetry.memory-mb", "32");
 		try {
 			long megabytes = Long.parseLong(value);
@@ -189,7 +189,7 @@ public final class Dashboard implements AutoCloseable {
 		catch (NumberFormatException ex) {
 			// Reported below.
 		}
-		throw new AppHostException("Invalid telemetry.memory-mb=" + value + " (1 to 65536)");
+		throw new HostingException("Invalid telemetry.memory-mb=" + value + " (1 to 65536)");
 	}
 
 	private static String hostName() {
@@ -212,19 +212,19 @@ public final class Dashboard implements AutoCloseable {
 
 		Settings {
 			if (token == null && !address.isLoopbackAddress()) {
-				throw new AppHostException("The dashboard listens on " + address.getHostAddress()
+				throw new HostingException("The dashboard listens on " + address.getHostAddress()
 						+ ", beyond loopback, so it needs a token");
 			}
 		}
 
-		static Settings from(AppHostOptions options) {
+		static Settings from(HostOptions options) {
 			InetAddress address;
 			String configured = options.get("dashboard.address", "127.0.0.1");
 			try {
 				address = InetAddress.getByName(configured);
 			}
 			catch (UnknownHostException ex) {
-				throw new AppHostException("Invalid dashboard.address=" + configured, ex);
+				throw new HostingException("Invalid dashboard.address=" + configured, ex);
 			}
 			String token = options.find("dashboard.token").orElse(address.isLoopbackAddress() ? null : randomToken());
 			return new Settings(address, options.port("dashboard.port", 18888), token);

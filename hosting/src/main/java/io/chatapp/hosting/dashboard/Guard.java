@@ -1,4 +1,4 @@
-package io.chatapp.apphost.dashboard;
+package io.chatapp.hosting.dashboard;
 
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -33,9 +33,12 @@ final class Guard extends Filter {
 
 	private final boolean loopback;
 
-	Guard(String token, boolean loopback) {
+	private final String title;
+
+	Guard(String token, boolean loopback, String applicationName) {
 		this.token = token;
 		this.loopback = loopback;
+		this.title = (applicationName + " dashboard").replace("&", "&amp;").replace("<", "&lt;");
 	}
 
 	@Override
@@ -128,14 +131,14 @@ final class Guard extends Filter {
 		return LOOPBACK_HOSTS.contains(name);
 	}
 
-	private static void deny(HttpExchange exchange, int status, String message) throws IOException {
+	private void deny(HttpExchange exchange, int status, String message) throws IOException {
 		try (exchange) {
 			if (exchange.getRequestURI().getPath().startsWith("/api/")) {
 				JsonApi.send(exchange, status, Map.of("error", message));
 			}
 			else {
-				byte[] page = ("<!doctype html><meta charset=utf-8><title>ChatApp dashboard</title>"
-						+ "<body style='font-family:sans-serif;padding:2em'><h1>ChatApp dashboard</h1><p>"
+				byte[] page = ("<!doctype html><meta charset=utf-8><title>" + this.title + "</title>"
+						+ "<body style='font-family:sans-serif;padding:2em'><h1>" + this.title + "</h1><p>"
 						+ message.replace("<", "&lt;") + "</p>")
 					.getBytes(StandardCharsets.UTF_8);
 				exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");

@@ -1,4 +1,4 @@
-package io.chatapp.apphost.dashboard;
+package io.chatapp.hosting.dashboard;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -156,8 +156,8 @@ abstract class JsonApi implements HttpHandler {
 
 		/**
 		 * Path segments after the context, decoded.
-		 * @return e.g. {@code [chats-api, restart]} for
-		 * {@code /api/resources/chats-api/restart}
+		 * @return e.g. {@code [orders-api, restart]} for
+		 * {@code /api/resources/orders-api/restart}
 		 */
 		List<String> segments() {
 			return this.segments;

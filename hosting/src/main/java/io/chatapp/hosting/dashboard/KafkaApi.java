@@ -1,4 +1,4 @@
-package io.chatapp.apphost.dashboard;
+package io.chatapp.hosting.dashboard;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -25,10 +25,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chatapp.apphost.DistributedApplication;
-import io.chatapp.apphost.KafkaResource;
-import io.chatapp.apphost.ResourceSnapshot;
-import io.chatapp.apphost.ResourceState;
+import io.chatapp.hosting.DistributedApplication;
+import io.chatapp.hosting.KafkaResource;
+import io.chatapp.hosting.ResourceSnapshot;
+import io.chatapp.hosting.ResourceState;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -65,8 +65,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <li>{@code GET /api/kafka/groups}: consumer groups with their committed offsets and
  * lag</li>
  * <li>{@code POST /api/kafka/dlt/{topic}/replay} with {@code {"partition":0,"offset":7}}:
- * produces one dead-letter record back to the topic it came from, as chats-worker's
- * {@code --replay-dlt} does for all of them</li>
+ * produces one dead-letter record back to the topic it came from (Spring Kafka's
+ * {@code kafka_dlt-original-topic} header) with its key, value and headers, minus the
+ * {@code kafka_*} and {@code retry_topic-*} ones</li>
  * </ul>
  * It talks to the AppHost's Kafka resource with the plain Kafka clients.
  */

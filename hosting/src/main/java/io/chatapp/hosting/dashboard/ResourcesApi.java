@@ -1,4 +1,4 @@
-package io.chatapp.apphost.dashboard;
+package io.chatapp.hosting.dashboard;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,11 +12,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
-import io.chatapp.apphost.AppHostException;
-import io.chatapp.apphost.DistributedApplication;
-import io.chatapp.apphost.ResourceDetails;
-import io.chatapp.apphost.ResourceSnapshot;
-import io.chatapp.apphost.ResourceState;
+import io.chatapp.hosting.DistributedApplication;
+import io.chatapp.hosting.HostingException;
+import io.chatapp.hosting.ResourceDetails;
+import io.chatapp.hosting.ResourceSnapshot;
+import io.chatapp.hosting.ResourceState;
 
 /**
  * {@code /api/resources}: every resource with its state, health, start time and
@@ -133,7 +133,7 @@ final class ResourcesApi extends JsonApi {
 			try {
 				this.app.start(name);
 			}
-			catch (AppHostException | IllegalArgumentException ex) {
+			catch (HostingException | IllegalArgumentException ex) {
 				throw new ApiException(409, ex.getMessage());
 			}
 			finally {
@@ -263,7 +263,7 @@ final class ResourcesApi extends JsonApi {
 	/**
 	 * Passwords, tokens, signing keys and credentials, by the name they are given under:
 	 * {@code SPRING_DATASOURCE_PASSWORD}, {@code --dashboard.token=...},
-	 * {@code CHATAPP_JWT_SIGNING_KEY}.
+	 * {@code APP_JWT_SIGNING_KEY}.
 	 */
 	static boolean isSecret(String name) {
 		String upper = name.toUpperCase(Locale.ROOT);

@@ -1,4 +1,4 @@
-package io.chatapp.apphost.telemetry;
+package io.chatapp.hosting.telemetry;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Structured log records per resource, the oldest evicted first once a resource has
  * {@code maxPerResource} of them, or once the estimated size of all records exceeds the
- * byte budget (then from the resource that takes the most, so that one chatty service
+ * byte budget (then from the resource that takes the most, so that one talkative service
  * does not push out the others' records).
  */
 final class LogStore {

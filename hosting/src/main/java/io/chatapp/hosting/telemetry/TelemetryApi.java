@@ -1,4 +1,4 @@
-package io.chatapp.apphost.telemetry;
+package io.chatapp.hosting.telemetry;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,14 +20,14 @@ import java.util.Set;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
-import io.chatapp.apphost.telemetry.LogStore.LogEntry;
-import io.chatapp.apphost.telemetry.LogStore.Severity;
-import io.chatapp.apphost.telemetry.MetricStore.Instrument;
-import io.chatapp.apphost.telemetry.MetricStore.PointView;
-import io.chatapp.apphost.telemetry.MetricStore.SeriesSet;
-import io.chatapp.apphost.telemetry.MetricStore.SeriesView;
-import io.chatapp.apphost.telemetry.TraceStore.Span;
-import io.chatapp.apphost.telemetry.TraceStore.Summary;
+import io.chatapp.hosting.telemetry.LogStore.LogEntry;
+import io.chatapp.hosting.telemetry.LogStore.Severity;
+import io.chatapp.hosting.telemetry.MetricStore.Instrument;
+import io.chatapp.hosting.telemetry.MetricStore.PointView;
+import io.chatapp.hosting.telemetry.MetricStore.SeriesSet;
+import io.chatapp.hosting.telemetry.MetricStore.SeriesView;
+import io.chatapp.hosting.telemetry.TraceStore.Span;
+import io.chatapp.hosting.telemetry.TraceStore.Summary;
 
 /**
  * The JSON API over a {@link TelemetryStore}, for the dashboard pages and for scripts.
@@ -37,25 +37,25 @@ import io.chatapp.apphost.telemetry.TraceStore.Summary;
  * <p>
  * Times are RFC 3339 in UTC with milliseconds ({@code 2026-01-02T03:04:05.678Z}),
  * durations are milliseconds as decimals, ids are lower-case hex. Resource names are the
- * AppHost's ({@code chats-api}, {@code chats-api-2} for a second replica); a
+ * AppHost's ({@code orders-api}, {@code orders-api-2} for a second replica); a
  * {@code service} or {@code resource} filter matches a resource name or a service name
- * (so {@code chats-api} also matches {@code chats-api-2}). Attribute values keep their
+ * (so {@code orders-api} also matches {@code orders-api-2}). Attribute values keep their
  * JSON type (string, number, boolean, array, object). Errors: status 400 (bad parameter),
  * 404 (unknown path, trace, resource or instrument) or 405, with {@code {"error":"..."}}.
  *
  * <p>
  * {@code GET /resources}: everyone who sent telemetry, by name. <pre>{@code
- * {"items":[{"name":"chats-api","service":"chats-api","instance":"chats-api",
- *            "attributes":{"service.name":"chats-api", ...}}]}
+ * {"items":[{"name":"orders-api","service":"orders-api","instance":"orders-api",
+ *            "attributes":{"service.name":"orders-api", ...}}]}
  * }</pre>
  *
  * <p>
- * {@code GET /traces?service=chats-api&attribute=http.route=/api/chats&sort=time&limit=100}:
+ * {@code GET /traces?service=orders-api&attribute=http.route=/api/orders&sort=time&limit=100}:
  * traces newest first ({@code sort=duration}: longest first). {@code attribute} may
  * repeat; every one must be carried by some span of the trace. All parameters are
  * optional; {@code limit} is 1 to 10000 (default 100). <pre>{@code
- * {"items":[{"traceId":"4bf9...","rootName":"POST /api/chats","rootService":"chats-api",
- *            "services":["chats-api","users-api"],"startTime":"2026-...Z","durationMs":12.345,
+ * {"items":[{"traceId":"4bf9...","rootName":"POST /api/orders","rootService":"orders-api",
+ *            "services":["orders-api","customers-api"],"startTime":"2026-...Z","durationMs":12.345,
  *            "spanCount":7,"errorCount":0}]}
  * }</pre>
  *
@@ -71,24 +71,24 @@ import io.chatapp.apphost.telemetry.TraceStore.Summary;
  * trace shown (each names its trace and span), oldest first, at most the newest 1000, in
  * the shape of {@code /logs} items. 404 when the trace is unknown. <pre>{@code
  * {"traceId":"4bf9...","spans":[{"traceId":"4bf9...","spanId":"00f0...","parentSpanId":"",
- *   "name":"POST /api/chats","service":"chats-api","instance":"chats-api","kind":"SERVER",
+ *   "name":"POST /api/orders","service":"orders-api","instance":"orders-api","kind":"SERVER",
  *   "scope":"io.opentelemetry...","startTime":"2026-...Z","startOffsetMs":0.0,
  *   "durationMs":12.345,"status":{"code":"UNSET","message":""},"attributes":{...},
  *   "events":[{"name":"exception","time":"2026-...Z","attributes":{...}}],
  *   "links":[{"traceId":"...","spanId":"...","attributes":{...}}]}],
- *  "logs":[{"time":"2026-...Z","resource":"chats-api","severity":"INFO","message":"...",
+ *  "logs":[{"time":"2026-...Z","resource":"orders-api","severity":"INFO","message":"...",
  *           "traceId":"4bf9...","spanId":"00f0...","scope":"...","attributes":{...}}]}
  * }</pre>
  *
  * <p>
- * {@code GET /logs?resource=chats-api&level=WARN&q=text&traceId=4bf9...&limit=200}: log
+ * {@code GET /logs?resource=orders-api&level=WARN&q=text&traceId=4bf9...&limit=200}: log
  * records newest first. {@code level} is the lowest severity shown, one of {@code TRACE},
  * {@code DEBUG}, {@code INFO}, {@code WARN}, {@code ERROR}, {@code FATAL} (any case);
  * {@code q} is case-insensitive text in the message or an attribute value. All optional;
  * {@code limit} is 1 to 10000 (default 200). {@code traceId} and {@code spanId} are empty
  * for records outside a span; {@code scope} is usually the logger name. <pre>{@code
- * {"items":[{"time":"2026-...Z","resource":"chats-api","severity":"INFO",
- *            "message":"Started ...","traceId":"","spanId":"","scope":"io.chatapp...",
+ * {"items":[{"time":"2026-...Z","resource":"orders-api","severity":"INFO",
+ *            "message":"Started ...","traceId":"","spanId":"","scope":"com.example...",
  *            "attributes":{...}}]}
  * }</pre>
  *
@@ -101,12 +101,12 @@ import io.chatapp.apphost.telemetry.TraceStore.Summary;
  * {@code statistic}: what a chart shows, {@code rate} (per second, for counters),
  * {@code value} (gauges and other sums) or {@code percentiles} (histograms and
  * summaries). <pre>{@code
- * {"resources":{"chats-api":[{"name":"jvm.memory.used","unit":"By","description":"...",
+ * {"resources":{"orders-api":[{"name":"jvm.memory.used","unit":"By","description":"...",
  *   "type":"sum","monotonic":false,"temporality":"cumulative","statistic":"value"}]}}
  * }</pre>
  *
  * <p>
- * {@code GET /metrics/series?resource=chats-api&name=jvm.memory.used&since=2026-...Z}:
+ * {@code GET /metrics/series?resource=orders-api&name=jvm.memory.used&since=2026-...Z}:
  * one instrument of one resource (an exact resource name) with the fields above, a series
  * per attribute set, points oldest first; {@code since} (optional, RFC 3339) leaves out
  * older points. {@code gap: true} marks a point after a silence of more than three export
@@ -123,7 +123,7 @@ import io.chatapp.apphost.telemetry.TraceStore.Summary;
  * when unknown. <pre>{@code
  * {"name":"http.server.requests","unit":"s","type":"histogram","description":"...",
  *  "monotonic":false,"temporality":"cumulative","statistic":"percentiles",
- *  "series":[{"attributes":{"uri":"/api/chats"},
+ *  "series":[{"attributes":{"uri":"/api/orders"},
  *             "points":[{"time":"2026-...Z","value":0.012,"gap":true,"count":3,"sum":0.036,
  *                        "p50":0.01,"p90":0.02,"p99":0.025,
  *                        "percentiles":{"p50":0.01,"p90":0.02,"p99":0.025}}]}]}

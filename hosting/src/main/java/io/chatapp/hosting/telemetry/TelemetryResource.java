@@ -1,4 +1,4 @@
-package io.chatapp.apphost.telemetry;
+package io.chatapp.hosting.telemetry;
 
 import java.util.Map;
 
@@ -9,12 +9,12 @@ import io.opentelemetry.proto.resource.v1.Resource;
  *
  * <p>
  * The name matches the AppHost's resource names: the AppHost sets {@code service.name} to
- * the service (e.g. {@code chats-api}) and {@code service.instance.id} to the replica
- * (e.g. {@code chats-api} or {@code chats-api-2}). Other senders get
+ * the service (e.g. {@code orders-api}) and {@code service.instance.id} to the replica
+ * (e.g. {@code orders-api} or {@code orders-api-2}). Other senders get
  * {@code <service.name>-<service.instance.id>}, or just the service name without an
  * instance id.
  *
- * @param name the resource name, e.g. {@code chats-api-2}
+ * @param name the resource name, e.g. {@code orders-api-2}
  * @param serviceName {@code service.name}
  * @param instanceId {@code service.instance.id}, or empty
  * @param attributes all resource attributes

@@ -1,4 +1,4 @@
-package io.chatapp.apphost.telemetry;
+package io.chatapp.hosting.telemetry;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,11 +26,11 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 
-import io.chatapp.apphost.telemetry.LogStore.LogEntry;
-import io.chatapp.apphost.telemetry.LogStore.Severity;
-import io.chatapp.apphost.telemetry.MetricStore.Instrument;
-import io.chatapp.apphost.telemetry.TraceStore.Event;
-import io.chatapp.apphost.telemetry.TraceStore.Link;
+import io.chatapp.hosting.telemetry.LogStore.LogEntry;
+import io.chatapp.hosting.telemetry.LogStore.Severity;
+import io.chatapp.hosting.telemetry.MetricStore.Instrument;
+import io.chatapp.hosting.telemetry.TraceStore.Event;
+import io.chatapp.hosting.telemetry.TraceStore.Link;
 
 /**
  * The dashboard's telemetry: what the services sent over OTLP, kept in memory within
@@ -175,7 +175,7 @@ public final class TelemetryStore {
 	/**
 	 * How many ERROR (or FATAL) log records a resource sent since a time: the error badge
 	 * on the resources page.
-	 * @param resource the resource name, e.g. {@code chats-api-2}
+	 * @param resource the resource name, e.g. {@code orders-api-2}
 	 * @param since the earliest record time counted
 	 * @return the number of stored records
 	 */

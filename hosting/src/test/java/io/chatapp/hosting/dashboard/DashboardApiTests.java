@@ -1,4 +1,4 @@
-package io.chatapp.apphost.dashboard;
+package io.chatapp.hosting.dashboard;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chatapp.apphost.DistributedApplication;
-import io.chatapp.apphost.telemetry.TelemetryApi;
-import io.chatapp.apphost.telemetry.TelemetryStore;
+import io.chatapp.hosting.DistributedApplication;
+import io.chatapp.hosting.telemetry.TelemetryApi;
+import io.chatapp.hosting.telemetry.TelemetryStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,8 +77,10 @@ class DashboardApiTests {
 	}
 
 	@Test
-	void theAppHostReportsItsProfileProcessAndTimeToReady() {
+	void theAppHostReportsItsApplicationProfileProcessAndTimeToReady() {
 		JsonNode apphost = this.client.get("/api/apphost").json();
+		assertThat(apphost.get("name").asText()).isEqualTo("Light");
+		assertThat(apphost.get("services")).extracting(JsonNode::asText).containsExactly("setup", "web");
 		assertThat(apphost.get("profile").asText()).isEqualTo("development");
 		assertThat(apphost.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
 		// The model is started in this test's JVM, after the JVM itself started.

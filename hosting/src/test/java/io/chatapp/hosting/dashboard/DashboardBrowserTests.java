@@ -1,4 +1,4 @@
-package io.chatapp.apphost.dashboard;
+package io.chatapp.hosting.dashboard;
 
 import java.io.File;
 import java.io.IOException;
@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 
-import io.chatapp.apphost.DistributedApplication;
-import io.chatapp.apphost.telemetry.TelemetryApi;
-import io.chatapp.apphost.telemetry.TelemetryStore;
+import io.chatapp.hosting.DistributedApplication;
+import io.chatapp.hosting.telemetry.TelemetryApi;
+import io.chatapp.hosting.telemetry.TelemetryStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
-package io.chatapp.apphost.dashboard;
+package io.chatapp.hosting.dashboard;
 
 import com.sun.net.httpserver.HttpHandler;
-import io.chatapp.apphost.DistributedApplication;
+import io.chatapp.hosting.DistributedApplication;
 import org.junit.jupiter.api.Test;
 
-import io.chatapp.apphost.dashboard.DashboardClient.Reply;
+import io.chatapp.hosting.dashboard.DashboardClient.Reply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

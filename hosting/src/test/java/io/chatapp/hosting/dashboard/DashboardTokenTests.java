@@ -1,13 +1,13 @@
-package io.chatapp.apphost.dashboard;
+package io.chatapp.hosting.dashboard;
 
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.Map;
 
-import io.chatapp.apphost.AppHostException;
-import io.chatapp.apphost.AppHostOptions;
-import io.chatapp.apphost.DistributedApplication;
+import io.chatapp.hosting.DistributedApplication;
+import io.chatapp.hosting.HostOptions;
+import io.chatapp.hosting.HostingException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +48,7 @@ class DashboardTokenTests {
 		DashboardApiTests.assertError(this.client.get("/api/resources"), 401, "Log in with the dashboard URL");
 		DashboardApiTests.assertError(this.client.post("/api/resources/web/start", null), 401, "Log in");
 		assertThat(this.client.get("/").status()).isEqualTo(401);
-		assertThat(this.client.get("/").text()).contains("/login?t=");
+		assertThat(this.client.get("/").text()).contains("/login?t=").contains("<h1>Light dashboard</h1>");
 		assertThat(this.client.get("/login?t=wrong").status()).isEqualTo(401);
 		assertThat(bearer("/api/resources", "wrong")).isEqualTo(401);
 	}
@@ -71,12 +71,12 @@ class DashboardTokenTests {
 	@Test
 	void beyondLoopbackATokenIsAlwaysRequired() {
 		Dashboard.Settings settings = Dashboard.Settings
-			.from(AppHostOptions.of(Map.of("dashboard.address", "0.0.0.0", "dashboard.port", "18888")));
+			.from(HostOptions.of(Map.of("dashboard.address", "0.0.0.0", "dashboard.port", "18888")));
 		assertThat(settings.token()).hasSizeGreaterThanOrEqualTo(32);
-		assertThat(Dashboard.Settings.from(AppHostOptions.of(Map.of())).token()).isNull();
-		assertThat(Dashboard.Settings.from(AppHostOptions.of(Map.of())).port()).isEqualTo(18888);
+		assertThat(Dashboard.Settings.from(HostOptions.of(Map.of())).token()).isNull();
+		assertThat(Dashboard.Settings.from(HostOptions.of(Map.of())).port()).isEqualTo(18888);
 		assertThatThrownBy(() -> new Dashboard.Settings(InetAddress.getByName("0.0.0.0"), 0, null))
-			.isInstanceOf(AppHostException.class)
+			.isInstanceOf(HostingException.class)
 			.hasMessageContaining("needs a token");
 	}
 

@@ -1,4 +1,4 @@
-package io.chatapp.apphost.dashboard;
+package io.chatapp.hosting.dashboard;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

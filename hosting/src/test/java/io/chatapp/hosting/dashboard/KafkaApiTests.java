@@ -1,4 +1,4 @@
-package io.chatapp.apphost.dashboard;
+package io.chatapp.hosting.dashboard;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +10,9 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chatapp.apphost.AppHostOptions;
-import io.chatapp.apphost.DistributedApplication;
-import io.chatapp.apphost.KafkaResource;
+import io.chatapp.hosting.DistributedApplication;
+import io.chatapp.hosting.HostOptions;
+import io.chatapp.hosting.KafkaResource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -55,7 +55,7 @@ class KafkaApiTests {
 	@BeforeAll
 	void start() throws Exception {
 		DistributedApplication.Builder builder = DistributedApplication
-			.builder(AppHostOptions.of(LightModels.options("kafka")));
+			.builder(HostOptions.of(LightModels.options("kafka")));
 		KafkaResource kafka = builder.addKafka("kafka", LightModels.freePort(), LightModels.freePort());
 		this.app = builder.build();
 		this.dashboard = Dashboard.start(this.app, Dashboard.Settings.loopback(0), null);

@@ -1,4 +1,4 @@
-package io.chatapp.apphost.dashboard;
+package io.chatapp.hosting.dashboard;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,15 +14,15 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
-import io.chatapp.apphost.AppHostOptions;
-import io.chatapp.apphost.DistributedApplication;
+import io.chatapp.hosting.DistributedApplication;
+import io.chatapp.hosting.HostOptions;
 
 /**
  * Small real models for the dashboard tests: real child processes started from a jar of
  * {@link FakeService}, so resources start, stop, log and exit like the real ones without
  * the whole system.
  */
-final class LightModels {
+public final class LightModels {
 
 	private static boolean jarBuilt;
 
@@ -34,7 +34,7 @@ final class LightModels {
 	 * @param name the test's name
 	 * @return options to add to
 	 */
-	static Map<String, String> options(String name) {
+	public static Map<String, String> options(String name) {
 		Map<String, String> options = new LinkedHashMap<>();
 		options.put("data-dir", Path.of("target", "dashboard-tests", name).toAbsolutePath().toString());
 		options.put("fresh", "true");
@@ -50,7 +50,7 @@ final class LightModels {
 	 */
 	static DistributedApplication jobAndService(String name) {
 		Map<String, String> options = options(name);
-		DistributedApplication.Builder builder = DistributedApplication.builder(AppHostOptions.of(options));
+		DistributedApplication.Builder builder = DistributedApplication.builder(HostOptions.of(options)).name("Light");
 		Path jar = fakeServiceJar();
 		DistributedApplication.ProjectBuilder setup = builder.addJob("setup", jar);
 		builder.addService("web", jar).withHttpEndpoint(freePort()).waitForCompletion(setup);
@@ -61,7 +61,7 @@ final class LightModels {
 	 * A jar whose main class is {@link FakeService}, built once per test JVM.
 	 * @return the jar
 	 */
-	static synchronized Path fakeServiceJar() {
+	public static synchronized Path fakeServiceJar() {
 		Path jar = Path.of("target", "dashboard-tests", "fake-service.jar").toAbsolutePath();
 		if (jarBuilt) {
 			return jar;
@@ -87,7 +87,7 @@ final class LightModels {
 		return jar;
 	}
 
-	static int freePort() {
+	public static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}

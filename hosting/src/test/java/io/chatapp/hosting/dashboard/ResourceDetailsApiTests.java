@@ -1,4 +1,4 @@
-package io.chatapp.apphost.dashboard;
+package io.chatapp.hosting.dashboard;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chatapp.apphost.AppHostOptions;
-import io.chatapp.apphost.DistributedApplication;
+import io.chatapp.hosting.DistributedApplication;
+import io.chatapp.hosting.HostOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class ResourceDetailsApiTests {
 	void start() {
 		Map<String, String> options = LightModels.options("resource-details");
 		options.put("web.args", "--app.api-token=t0ken --verbose");
-		DistributedApplication.Builder builder = DistributedApplication.builder(AppHostOptions.of(options));
+		DistributedApplication.Builder builder = DistributedApplication.builder(HostOptions.of(options));
 		Path jar = LightModels.fakeServiceJar();
 		builder.addService("web", jar)
 			.withHttpEndpoint(LightModels.freePort())

@@ -1,4 +1,4 @@
-package io.chatapp.apphost.dashboard;
+package io.chatapp.hosting.dashboard;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,10 +10,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-import io.chatapp.apphost.AppHostOptions;
-import io.chatapp.apphost.DistributedApplication;
-import io.chatapp.apphost.telemetry.TelemetryApi;
-import io.chatapp.apphost.telemetry.TelemetryStore;
+import io.chatapp.hosting.DistributedApplication;
+import io.chatapp.hosting.HostOptions;
+import io.chatapp.hosting.telemetry.TelemetryApi;
+import io.chatapp.hosting.telemetry.TelemetryStore;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -71,7 +71,7 @@ class ResourcesPageBrowserTests {
 				"Chromium is not installed (apt-get install chromium chromium-driver)");
 		Map<String, String> options = LightModels.options("resources-page");
 		options.put("web.args", "--signing.key=k3y-value --verbose");
-		DistributedApplication.Builder builder = DistributedApplication.builder(AppHostOptions.of(options));
+		DistributedApplication.Builder builder = DistributedApplication.builder(HostOptions.of(options));
 		Path jar = LightModels.fakeServiceJar();
 		DistributedApplication.ProjectBuilder setup = builder.addJob("setup", jar);
 		builder.addService("web", jar)

@@ -1,10 +1,10 @@
-package io.chatapp.apphost.dashboard;
+package io.chatapp.hosting.dashboard;
 
 import java.util.HexFormat;
 import java.util.List;
 
 import com.google.protobuf.ByteString;
-import io.chatapp.apphost.telemetry.TelemetryStore;
+import io.chatapp.hosting.telemetry.TelemetryStore;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;

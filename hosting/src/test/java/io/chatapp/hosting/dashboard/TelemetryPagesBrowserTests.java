@@ -1,4 +1,4 @@
-package io.chatapp.apphost.dashboard;
+package io.chatapp.hosting.dashboard;
 
 import java.io.File;
 import java.io.IOException;
@@ -15,10 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import io.chatapp.apphost.AppHostOptions;
-import io.chatapp.apphost.DistributedApplication;
-import io.chatapp.apphost.telemetry.TelemetryApi;
-import io.chatapp.apphost.telemetry.TelemetryStore;
+import io.chatapp.hosting.DistributedApplication;
+import io.chatapp.hosting.HostOptions;
+import io.chatapp.hosting.telemetry.TelemetryApi;
+import io.chatapp.hosting.telemetry.TelemetryStore;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -83,9 +83,16 @@ class TelemetryPagesBrowserTests {
 		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
 				"Chromium is not installed (apt-get install chromium chromium-driver)");
 		this.webPort = LightModels.freePort();
-		DistributedApplication.Builder builder = DistributedApplication
-			.builder(AppHostOptions.of(LightModels.options("telemetry-pages")));
+		Map<String, String> settings = LightModels.options("telemetry-pages");
+		// The services of the synthetic telemetry, declared one after the other (the hard
+		// case for colours) and left out of the start: only web runs.
+		List<String> telemetryServices = List.of("users-api", "chats-api", "chats-worker");
+		telemetryServices.forEach((name) -> settings.put(name + ".enabled", "false"));
+		DistributedApplication.Builder builder = DistributedApplication.builder(HostOptions.of(settings))
+			.name("Synthetic");
 		builder.addService("web", LightModels.fakeServiceJar()).withHttpEndpoint(this.webPort);
+		telemetryServices.forEach((name) -> builder.addService(name, LightModels.fakeServiceJar())
+			.withHttpEndpoint(LightModels.freePort()));
 		this.app = builder.build();
 		TelemetryStore store = SyntheticTelemetry.fill(new TelemetryStore());
 		addMetrics(store, System.currentTimeMillis());
@@ -151,21 +158,41 @@ class TelemetryPagesBrowserTests {
 	}
 
 	@Test
-	void chatsApiAndChatsWorkerHaveClearlyDifferentColours() {
+	void servicesTakeColoursInTheModelsOrderNeighboursClearlyDifferent() {
 		this.browser.get(this.dashboard.url() + "/trace?id=" + SyntheticTelemetry.SEND_TRACE);
 		waitFor(By.cssSelector(".waterfall .row[data-span]"));
 		@SuppressWarnings("unchecked")
 		List<String> colours = (List<String>) script(
-				"return ['chats-api', 'chats-worker', 'users-api', 'outbox-relay', "
-						+ "'web', 'postgres', 'kafka'].map(resourceColor)");
-		assertThat(colours).doesNotHaveDuplicates();
+				"return ['web', 'users-api', 'chats-api', 'chats-worker'].map(resourceColor)");
+		@SuppressWarnings("unchecked")
+		List<String> palette = (List<String>) script("return RESOURCE_PALETTE.slice(0, 4)");
+		assertThat(colours).isEqualTo(palette);
 		assertThat(script("return resourceColor('chats-api-2') === resourceColor('chats-api')")).isEqualTo(true);
+		assertThat(script("return resourceColor('not-in-the-model') === resourceColor('not-in-the-model-3')"))
+			.isEqualTo(true);
 		String api = this.browser.findElement(By.cssSelector(".waterfall .row[data-service='chats-api'] .span-bar"))
 			.getCssValue("background-color");
 		String worker = this.browser
 			.findElement(By.cssSelector(".waterfall .row[data-service='chats-worker'] .span-bar"))
 			.getCssValue("background-color");
 		assertThat(hueDistance(api, worker)).isGreaterThan(60);
+		// The application's name from the model, in the brand and the title.
+		assertThat(this.browser.findElement(By.id("brand-name")).getText()).isEqualTo("Synthetic");
+		assertThat(this.browser.getTitle()).endsWith(" · Synthetic dashboard");
+	}
+
+	@Test
+	void neighboursInThePaletteAreFarApartOnTheHueWheel() {
+		this.browser.get(this.dashboard.url() + "/traces");
+		waitFor(By.cssSelector("nav.side"));
+		@SuppressWarnings("unchecked")
+		List<String> palette = (List<String>) script("return RESOURCE_PALETTE");
+		// The last one is a grey: any hue.
+		for (int i = 0; i + 2 < palette.size(); i++) {
+			assertThat(hueDistance(rgb(palette.get(i)), rgb(palette.get(i + 1))))
+				.as(palette.get(i) + " next to " + palette.get(i + 1))
+				.isGreaterThan(100);
+		}
 	}
 
 	@Test
@@ -311,6 +338,11 @@ class TelemetryPagesBrowserTests {
 
 	private Object script(String code, Object... arguments) {
 		return ((JavascriptExecutor) this.browser).executeScript(code, arguments);
+	}
+
+	private static String rgb(String hex) {
+		int value = Integer.parseInt(hex.substring(1), 16);
+		return "rgb(" + (value >> 16) + ", " + ((value >> 8) & 0xff) + ", " + (value & 0xff) + ")";
 	}
 
 	private static double hueDistance(String rgbA, String rgbB) {

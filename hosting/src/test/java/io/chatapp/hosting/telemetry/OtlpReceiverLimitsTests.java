@@ -1,4 +1,4 @@
-package io.chatapp.apphost.telemetry;
+package io.chatapp.hosting.telemetry;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,14 +37,14 @@ import io.opentelemetry.proto.trace.v1.Span;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.chatapp.apphost.telemetry.TestTelemetry.ApiServer;
+import io.chatapp.hosting.telemetry.TestTelemetry.ApiServer;
 
-import static io.chatapp.apphost.telemetry.TestTelemetry.logs;
-import static io.chatapp.apphost.telemetry.TestTelemetry.metrics;
-import static io.chatapp.apphost.telemetry.TestTelemetry.resource;
-import static io.chatapp.apphost.telemetry.TestTelemetry.span;
-import static io.chatapp.apphost.telemetry.TestTelemetry.traceId;
-import static io.chatapp.apphost.telemetry.TestTelemetry.traces;
+import static io.chatapp.hosting.telemetry.TestTelemetry.logs;
+import static io.chatapp.hosting.telemetry.TestTelemetry.metrics;
+import static io.chatapp.hosting.telemetry.TestTelemetry.resource;
+import static io.chatapp.hosting.telemetry.TestTelemetry.span;
+import static io.chatapp.hosting.telemetry.TestTelemetry.traceId;
+import static io.chatapp.hosting.telemetry.TestTelemetry.traces;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;

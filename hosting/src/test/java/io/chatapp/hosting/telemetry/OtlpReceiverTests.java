@@ -1,4 +1,4 @@
-package io.chatapp.apphost.telemetry;
+package io.chatapp.hosting.telemetry;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -56,7 +56,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.chatapp.apphost.telemetry.TestTelemetry.ApiServer;
+import io.chatapp.hosting.telemetry.TestTelemetry.ApiServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;

@@ -1,4 +1,4 @@
-package io.chatapp.apphost.telemetry;
+package io.chatapp.hosting.telemetry;
 
 import java.net.http.HttpRequest;
 import java.util.List;
@@ -19,19 +19,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.chatapp.apphost.telemetry.TestTelemetry.ApiServer;
-import io.chatapp.apphost.telemetry.TestTelemetry.Reply;
+import io.chatapp.hosting.telemetry.TestTelemetry.ApiServer;
+import io.chatapp.hosting.telemetry.TestTelemetry.Reply;
 
-import static io.chatapp.apphost.telemetry.TestTelemetry.attribute;
-import static io.chatapp.apphost.telemetry.TestTelemetry.gauge;
-import static io.chatapp.apphost.telemetry.TestTelemetry.id;
-import static io.chatapp.apphost.telemetry.TestTelemetry.log;
-import static io.chatapp.apphost.telemetry.TestTelemetry.logs;
-import static io.chatapp.apphost.telemetry.TestTelemetry.resource;
-import static io.chatapp.apphost.telemetry.TestTelemetry.span;
-import static io.chatapp.apphost.telemetry.TestTelemetry.spanId;
-import static io.chatapp.apphost.telemetry.TestTelemetry.traceId;
-import static io.chatapp.apphost.telemetry.TestTelemetry.traces;
+import static io.chatapp.hosting.telemetry.TestTelemetry.attribute;
+import static io.chatapp.hosting.telemetry.TestTelemetry.gauge;
+import static io.chatapp.hosting.telemetry.TestTelemetry.id;
+import static io.chatapp.hosting.telemetry.TestTelemetry.log;
+import static io.chatapp.hosting.telemetry.TestTelemetry.logs;
+import static io.chatapp.hosting.telemetry.TestTelemetry.resource;
+import static io.chatapp.hosting.telemetry.TestTelemetry.span;
+import static io.chatapp.hosting.telemetry.TestTelemetry.spanId;
+import static io.chatapp.hosting.telemetry.TestTelemetry.traceId;
+import static io.chatapp.hosting.telemetry.TestTelemetry.traces;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TelemetryApiTests {

@@ -1,4 +1,4 @@
-package io.chatapp.apphost.telemetry;
+package io.chatapp.hosting.telemetry;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,22 +23,22 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 import org.junit.jupiter.api.Test;
 
-import io.chatapp.apphost.telemetry.LogStore.LogEntry;
-import io.chatapp.apphost.telemetry.LogStore.Severity;
-import io.chatapp.apphost.telemetry.MetricStore.Instrument;
-import io.chatapp.apphost.telemetry.MetricStore.PointView;
+import io.chatapp.hosting.telemetry.LogStore.LogEntry;
+import io.chatapp.hosting.telemetry.LogStore.Severity;
+import io.chatapp.hosting.telemetry.MetricStore.Instrument;
+import io.chatapp.hosting.telemetry.MetricStore.PointView;
 
-import static io.chatapp.apphost.telemetry.TestTelemetry.attribute;
-import static io.chatapp.apphost.telemetry.TestTelemetry.gauge;
-import static io.chatapp.apphost.telemetry.TestTelemetry.id;
-import static io.chatapp.apphost.telemetry.TestTelemetry.log;
-import static io.chatapp.apphost.telemetry.TestTelemetry.logs;
-import static io.chatapp.apphost.telemetry.TestTelemetry.metrics;
-import static io.chatapp.apphost.telemetry.TestTelemetry.resource;
-import static io.chatapp.apphost.telemetry.TestTelemetry.span;
-import static io.chatapp.apphost.telemetry.TestTelemetry.spanId;
-import static io.chatapp.apphost.telemetry.TestTelemetry.traceId;
-import static io.chatapp.apphost.telemetry.TestTelemetry.traces;
+import static io.chatapp.hosting.telemetry.TestTelemetry.attribute;
+import static io.chatapp.hosting.telemetry.TestTelemetry.gauge;
+import static io.chatapp.hosting.telemetry.TestTelemetry.id;
+import static io.chatapp.hosting.telemetry.TestTelemetry.log;
+import static io.chatapp.hosting.telemetry.TestTelemetry.logs;
+import static io.chatapp.hosting.telemetry.TestTelemetry.metrics;
+import static io.chatapp.hosting.telemetry.TestTelemetry.resource;
+import static io.chatapp.hosting.telemetry.TestTelemetry.span;
+import static io.chatapp.hosting.telemetry.TestTelemetry.spanId;
+import static io.chatapp.hosting.telemetry.TestTelemetry.traceId;
+import static io.chatapp.hosting.telemetry.TestTelemetry.traces;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TelemetryStoreTests {
