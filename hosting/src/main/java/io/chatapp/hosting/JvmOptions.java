@@ -12,18 +12,18 @@ import java.util.List;
 final class JvmOptions {
 
 	/**
-	 * For the Spring Boot services and the migration job in the development profile: C1
-	 * only (most of the start time is JIT compilation, and a dev system never needs C2's
-	 * peak speed), the serial collector (no GC threads to spare on 2 cores), a modest
-	 * heap and smaller thread stacks.
+	 * For the Spring Boot services and jobs in the development profile: C1 only (most of
+	 * the start time is JIT compilation, and a dev system never needs C2's peak speed),
+	 * the serial collector (no GC threads to spare on 2 cores), a modest heap and smaller
+	 * thread stacks.
 	 */
 	static final List<String> SERVICE = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms32m", "-Xmx256m",
 			"-Xss512k", "-XX:ReservedCodeCacheSize=64m");
 
 	/**
 	 * For the services in the production profile: the default JIT (C2 compiles the hot
-	 * paths, with intrinsics for the JWT's RSA arithmetic and Base64), G1 with a heap
-	 * that holds a busy instance's sockets and queues.
+	 * paths, with intrinsics for cryptography and Base64), G1 with a heap that holds a
+	 * busy instance's sockets and queues.
 	 */
 	static final List<String> SERVICE_PRODUCTION = List.of("-XX:+UseG1GC", "-Xms256m", "-Xmx1g");
 

@@ -127,8 +127,8 @@ public final class KafkaResource extends ChildProcessResource implements Connect
 		server.setProperty("share.coordinator.state.topic.min.isr", "1");
 		// Fewer consumer-offsets partitions: a faster first group join, fewer files.
 		server.setProperty("offsets.topic.num.partitions", "5");
-		// Topics are created by their owners with their partition counts (the outbox
-		// relays, the worker's retry topics), never as a side effect of a subscription.
+		// Topics are created by their owners with their partition counts (producers,
+		// retry topics), never as a side effect of a subscription.
 		server.setProperty("auto.create.topics.enable", "false");
 		// Consumers join at once instead of waiting 3 s for more members to arrive.
 		server.setProperty("group.initial.rebalance.delay.ms", "0");

@@ -63,8 +63,8 @@ public final class PostgresResource extends Resource {
 	}
 
 	/**
-	 * A reference that logs in as the administrator: for the migration job only, which
-	 * creates schemas and roles.
+	 * A reference that logs in as the administrator: for a migration job that creates
+	 * schemas and roles, not for services.
 	 * @return the reference
 	 */
 	public ConnectionReference asAdministrator() {
