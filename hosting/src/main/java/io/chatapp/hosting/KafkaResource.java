@@ -38,7 +38,10 @@ import org.apache.kafka.common.Uuid;
  */
 public final class KafkaResource extends ChildProcessResource implements ConnectionReference {
 
-	/** Most brokers of an embedded cluster: one per 10 ports, and a small quorum. */
+	/**
+	 * Most brokers of an embedded cluster: every broker is a controller too, and a quorum
+	 * of five already survives two failures; more would only cost memory.
+	 */
 	public static final int MAX_BROKERS = 5;
 
 	private final Cluster cluster;

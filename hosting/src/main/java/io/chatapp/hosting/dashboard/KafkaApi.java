@@ -172,6 +172,9 @@ final class KafkaApi extends JsonApi implements AutoCloseable {
 				item.put("partition", info.partition());
 				item.put("leader", (info.leader() != null) ? info.leader().id() : null);
 				item.put("replicas", info.replicas().size());
+				// Below the replica count while a broker of a cluster is down or catching
+				// up.
+				item.put("inSyncReplicas", info.isr().size());
 				item.put("startOffset", first);
 				item.put("endOffset", next);
 				partitionItems.add(item);

@@ -105,10 +105,13 @@ class KafkaClusterTests {
 					// Partitions the dead broker led move to another one; every write
 					// still needs two copies.
 					send(producer, "after", 50);
-					JsonNode topics = client.get("/api/kafka/topics").json().get("items");
-					assertThat(topics).anySatisfy((item) -> {
-						assertThat(item.get("name").asText()).isEqualTo(TOPIC);
-						assertThat(item.get("replicationFactor").asInt()).isEqualTo(3);
+					// The dashboard still answers, through the other brokers: the dead
+					// broker is out of the in-sync replicas.
+					await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+						JsonNode orders = find(client.get("/api/kafka/topics").json().get("items"), TOPIC);
+						assertThat(orders.get("replicationFactor").asInt()).isEqualTo(3);
+						assertThat(orders.get("partitions")).allSatisfy(
+								(partition) -> assertThat(partition.get("inSyncReplicas").asInt()).isEqualTo(2));
 					});
 					read.addAll(consume(kafka.bootstrapServers(), 50));
 					assertThat(read).hasSize(100).contains("before-0", "before-49", "after-0", "after-49");
@@ -121,6 +124,9 @@ class KafkaClusterTests {
 					await().atMost(Duration.ofSeconds(30))
 						.untilAsserted(() -> assertThat(describe(admin).partitions())
 							.allSatisfy((partition) -> assertThat(partition.isr()).hasSize(3)));
+					JsonNode rejoined = find(client.get("/api/kafka/topics").json().get("items"), TOPIC);
+					assertThat(rejoined.get("partitions"))
+						.allSatisfy((partition) -> assertThat(partition.get("inSyncReplicas").asInt()).isEqualTo(3));
 				}
 			}
 		}
@@ -129,6 +135,15 @@ class KafkaClusterTests {
 			dashboard.close();
 		}
 		assertThat(app.liveRecordedProcesses()).isEmpty();
+	}
+
+	private static JsonNode find(JsonNode items, String name) {
+		for (JsonNode item : items) {
+			if (item.get("name").asText().equals(name)) {
+				return item;
+			}
+		}
+		throw new AssertionError("No topic " + name + " in " + items);
 	}
 
 	private static TopicDescription describe(Admin admin) throws Exception {
