@@ -1,21 +1,31 @@
 package io.chatapp.apphost;
 
-import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import java.util.stream.Collectors;
 
-import io.chatapp.apphost.dashboard.Dashboard;
+import io.chatapp.hosting.AppHostRunner;
+import io.chatapp.hosting.DistributedApplication;
+import io.chatapp.hosting.HostOptions;
+import io.chatapp.hosting.KafkaResource;
+import io.chatapp.hosting.PostgresResource;
+import io.chatapp.hosting.Profile;
+import io.chatapp.hosting.ProjectResource;
+import io.chatapp.hosting.Resource;
+import io.chatapp.hosting.ResourceState;
 
 /**
- * Starts the whole of ChatApp on one machine with only a JDK: a real Kafka broker, a real
- * PostgreSQL, the migration job and every service, wired together through environment
- * variables. Reads like eShop's AppHost {@code Program.cs}: infrastructure, then the
- * migration job, then the services, each with its references and waits.
+ * Starts the whole of ChatApp on one machine with only a JDK: a real Kafka broker (or a
+ * cluster of them), a real PostgreSQL, the migration job and every service, wired
+ * together through environment variables. Reads like eShop's AppHost {@code Program.cs}:
+ * infrastructure, then the migration job, then the services, each with its references and
+ * waits.
  *
  * <p>
- * Ctrl-C stops everything (services first, then Kafka, then PostgreSQL). The
- * {@link Dashboard} (http://127.0.0.1:18888) shows the resources, their logs and
- * telemetry, and Kafka. Settings: see {@link AppHostOptions} and the module README.
+ * The hosting library runs it: Ctrl-C stops everything (services first, then Kafka, then
+ * PostgreSQL), and the dashboard (http://127.0.0.1:18888) shows the resources, their logs
+ * and telemetry, and Kafka. Settings: see {@link AppHostOptions} and the module README.
  */
 public final class AppHost {
 
@@ -23,57 +33,7 @@ public final class AppHost {
 	}
 
 	public static void main(String[] args) throws InterruptedException {
-		long begin = System.nanoTime();
-		if (AppHostOptions.helpRequested(args)) {
-			System.out.print(AppHostOptions.help());
-			return;
-		}
-		AppHostOptions options;
-		try {
-			options = AppHostOptions.parse(args);
-		}
-		catch (AppHostException ex) {
-			// A typo must not start the system with defaults.
-			System.err.println("[apphost] " + ex.getMessage());
-			System.err.println("[apphost] " + AppHostOptions.usage());
-			System.err.println("[apphost] ./run.sh --help lists every option.");
-			System.exit(2);
-			return;
-		}
-		DistributedApplication app;
-		Dashboard dashboard = null;
-		try {
-			app = build(options);
-			// The dashboard comes first: it shows the start as it happens, and its OTLP
-			// receiver must be listening before the services begin to export.
-			if (options.dashboardEnabled()) {
-				dashboard = Dashboard.start(app, options);
-				System.out.println("[apphost] Dashboard: " + dashboard.browserUrl());
-			}
-		}
-		catch (AppHostException ex) {
-			System.err.println("[apphost] " + ex.getMessage());
-			System.exit(2);
-			return;
-		}
-		Dashboard started = dashboard;
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-			app.stop();
-			if (started != null) {
-				started.close();
-			}
-		}, "apphost-stop"));
-		try {
-			app.start();
-		}
-		catch (AppHostException ex) {
-			System.err.println("[apphost] " + ex.getMessage());
-			app.stop();
-			System.exit(1);
-		}
-		printSummary(app, dashboard, Duration.ofNanos(System.nanoTime() - begin));
-		// Everything else runs on daemon threads; this keeps the AppHost alive.
-		new CountDownLatch(1).await();
+		AppHostRunner.run(args, AppHostOptions.parser(), AppHost::build, AppHost::printWhereToChat);
 	}
 
 	/**
@@ -81,16 +41,19 @@ public final class AppHost {
 	 * @param options ports, data directory, external infrastructure, replicas
 	 * @return the model, not yet started
 	 */
-	public static DistributedApplication build(AppHostOptions options) {
-		DistributedApplication.Builder builder = DistributedApplication.builder(options);
+	public static DistributedApplication build(HostOptions options) {
+		DistributedApplication.Builder builder = DistributedApplication.builder(options)
+			.name("ChatApp")
+			.version(version());
 
 		// Infrastructure: real Kafka and PostgreSQL servers started from Maven artifacts
 		// (no Docker), or existing ones when the configuration names them; the services
-		// cannot tell the difference.
+		// cannot tell the difference. With --kafka.brokers=3 Kafka is a cluster (kafka,
+		// kafka-2, kafka-3) whose topics keep three replicas, so one broker may die.
 		KafkaResource kafka = options.find("kafka.bootstrap-servers")
 			.map((servers) -> builder.addExternalKafka("kafka", servers))
 			.orElseGet(() -> builder.addKafka("kafka", options.port("kafka.port", 9092),
-					options.port("kafka.controller-port", 9093)));
+					options.port("kafka.controller-port", 9093), options.brokers("kafka.brokers")));
 
 		PostgresResource postgres = options.find("postgres.url")
 			.map((url) -> builder.addExternalPostgres("postgres", url, options.get("postgres.username", "postgres"),
@@ -181,27 +144,24 @@ public final class AppHost {
 		return (value != null && !value.isBlank()) ? value : defaultValue;
 	}
 
-	private static void printSummary(DistributedApplication app, Dashboard dashboard, Duration elapsed) {
-		StringBuilder summary = new StringBuilder();
-		summary.append(
-				String.format("%n[apphost] ChatApp is up in %.1f s (%s profile). Data: %s. Ctrl-C stops everything.%n",
-						elapsed.toMillis() / 1000.0, app.profile().label(), app.dataDirectory()));
-		for (ResourceSnapshot resource : app.resources()) {
-			String state = resource.state().label()
-					+ ((resource.state() == ResourceState.EXITED) ? "(" + resource.exitCode() + ")" : "");
-			String where = (resource.state() == ResourceState.UNAVAILABLE) ? resource.detail()
-					: String.join(", ", resource.endpoints());
-			summary.append(String.format("[apphost]   %-14s %-16s %s%n", resource.name(), state, where));
+	/** The services' jars are built in this checkout with the AppHost's own version. */
+	private static String version() {
+		try (InputStream in = AppHost.class.getResourceAsStream("build.properties")) {
+			Properties properties = new Properties();
+			properties.load(in);
+			return properties.getProperty("version");
 		}
-		if (dashboard != null) {
-			summary.append(String.format("[apphost] Dashboard: %s%n", dashboard.browserUrl()));
+		catch (IOException | NullPointerException ex) {
+			throw new IllegalStateException("build.properties missing from the AppHost jar", ex);
 		}
+	}
+
+	private static void printWhereToChat(DistributedApplication app) {
 		app.resource("web")
 			.map(Resource::snapshot)
 			.filter((web) -> web.state() == ResourceState.HEALTHY && !web.endpoints().isEmpty())
-			.ifPresent((web) -> summary
-				.append(String.format("%n[apphost] Chat in your browser: %s%n%n", web.endpoints().get(0))));
-		System.out.print(summary);
+			.ifPresent((web) -> System.out
+				.print(String.format("%n[apphost] Chat in your browser: %s%n%n", web.endpoints().get(0))));
 	}
 
 }

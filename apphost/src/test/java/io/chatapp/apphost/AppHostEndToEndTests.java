@@ -14,7 +14,10 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chatapp.apphost.dashboard.Dashboard;
+import io.chatapp.hosting.DistributedApplication;
+import io.chatapp.hosting.HostOptions;
+import io.chatapp.hosting.ResourceState;
+import io.chatapp.hosting.dashboard.Dashboard;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -53,9 +56,9 @@ class AppHostEndToEndTests {
 	void startTheSystem() {
 		assumeTrue(TestModels.jarExists("users-api"), "users-api has not been built");
 		this.options = TestModels.options("end-to-end");
-		this.app = AppHost.build(AppHostOptions.of(this.options));
+		this.app = AppHost.build(HostOptions.of(this.options));
 		// As AppHost.main does: the dashboard and its OTLP receiver first.
-		this.dashboard = Dashboard.start(this.app, AppHostOptions.of(this.options));
+		this.dashboard = Dashboard.start(this.app, HostOptions.of(this.options));
 		this.app.start();
 		this.app.resources().forEach((resource) -> this.pids.addAll(resource.pids()));
 	}
@@ -210,7 +213,7 @@ class AppHostEndToEndTests {
 		for (String key : List.of("kafka.port", "kafka.controller-port", "postgres.port", "users-api.port",
 				"users-api.grpc-port", "chats-api.port", "chats-worker.port", "web.port", "dashboard.port",
 				"otlp.http-port", "otlp.grpc-port")) {
-			assertThat(Processes.isFree(Integer.parseInt(this.options.get(key)))).as(key + " is free").isTrue();
+			assertThat(TestModels.isFree(Integer.parseInt(this.options.get(key)))).as(key + " is free").isTrue();
 		}
 	}
 

@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.chatapp.hosting.HostOptions;
+import io.chatapp.hosting.HostingException;
+import io.chatapp.hosting.Profile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,9 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The command line: every documented option is accepted in any order, {@code --help}
- * lists them all, and an unknown option or a malformed value stops the AppHost with
- * status 2 before anything starts.
+ * ChatApp's command line: every documented option, the library's and ChatApp's, is
+ * accepted in any order, {@code --help} lists them all with the model's resources, and an
+ * unknown option, a resource the model does not have or a malformed value stops the
+ * AppHost with status 2 before anything starts.
  */
 class AppHostOptionsTests {
 
@@ -29,17 +33,18 @@ class AppHostOptionsTests {
 
 	@Test
 	void everyOptionIsAcceptedAndReadBack() {
-		AppHostOptions options = AppHostOptions.parse("--profile=production", "--fresh", "--data-dir", "/tmp/d",
-				"--config=" + emptyConfig(), "--replicas", "chats-api=2", "--users-api.replicas=3",
-				"--web.enabled=false", "--chats-worker.args=--debug", "--users-api.jvm-args=-Xmx1g -Xss1m",
-				"--kafka.port=19092", "--kafka.controller-port=19093", "--postgres.port=15432",
-				"--users-api.port=15002", "--users-api.grpc-port=15003", "--chats-api.port=15001",
-				"--chats-worker.port=15004", "--web.port=15000", "--users-db-password=u", "--chats-db-password=c",
-				"--dashboard.enabled=true", "--dashboard.port=28888", "--dashboard.address=127.0.0.1",
-				"--dashboard.token=t", "--otlp.http-port=28890", "--otlp.grpc-port=28889",
-				"--otlp.endpoint=http://collector:4318", "--telemetry.memory-mb=64", "--startup-timeout=60",
-				"--console=false", "--no-build", "--kafka.bootstrap-servers=k:9092", "--postgres.url=jdbc:x",
-				"--postgres.username=admin", "--postgres.password=secret", "--repo-root=/tmp/r");
+		HostOptions options = AppHostOptions.parser()
+			.parse("--profile=production", "--fresh", "--data-dir", "/tmp/d", "--config=" + emptyConfig(), "--replicas",
+					"chats-api=2", "--users-api.replicas=3", "--web.enabled=false", "--chats-worker.args=--debug",
+					"--users-api.jvm-args=-Xmx1g -Xss1m", "--kafka.port=19092", "--kafka.controller-port=19093",
+					"--kafka.brokers=3", "--postgres.port=15432", "--users-api.port=15002",
+					"--users-api.grpc-port=15003", "--chats-api.port=15001", "--chats-worker.port=15004",
+					"--web.port=15000", "--users-db-password=u", "--chats-db-password=c", "--dashboard.enabled=true",
+					"--dashboard.port=28888", "--dashboard.address=127.0.0.1", "--dashboard.token=t",
+					"--otlp.http-port=28890", "--otlp.grpc-port=28889", "--otlp.endpoint=http://collector:4318",
+					"--telemetry.memory-mb=64", "--startup-timeout=60", "--console=false", "--no-build",
+					"--kafka.bootstrap-servers=k:9092", "--postgres.url=jdbc:x", "--postgres.username=admin",
+					"--postgres.password=secret", "--repo-root=/tmp/r");
 
 		assertThat(options.profile()).isEqualTo(Profile.PRODUCTION);
 		assertThat(options.fresh()).isTrue();
@@ -49,20 +54,22 @@ class AppHostOptionsTests {
 		assertThat(options.get("web.enabled", "")).isEqualTo("false");
 		assertThat(options.list("users-api.jvm-args")).containsExactly("-Xmx1g", "-Xss1m");
 		assertThat(options.port("kafka.port", 9092)).isEqualTo(19092);
+		assertThat(options.brokers("kafka.brokers")).isEqualTo(3);
 		assertThat(options.port("web.port", 5000)).isEqualTo(15000);
 		assertThat(options.console()).isFalse();
 		assertThat(options.otlpEndpoint()).contains("http://collector:4318");
 		assertThat(options.repositoryRoot()).hasToString("/tmp/r");
+		assertThat(AppHost.build(options).resource("users-api")).isPresent();
 	}
 
 	@Test
 	void theOrderOfOptionsDoesNotMatter() {
-		AppHostOptions one = AppHostOptions.parse("--fresh", "--replicas", "chats-api=2", "--kafka.port", "19092",
-				"--no-build", "--console=false");
-		AppHostOptions other = AppHostOptions.parse("--console=false", "--no-build", "--kafka.port", "19092",
-				"--replicas", "chats-api=2", "--fresh");
+		HostOptions one = AppHostOptions.parser()
+			.parse("--fresh", "--replicas", "chats-api=2", "--kafka.port", "19092", "--no-build", "--console=false");
+		HostOptions other = AppHostOptions.parser()
+			.parse("--console=false", "--no-build", "--kafka.port", "19092", "--replicas", "chats-api=2", "--fresh");
 
-		for (AppHostOptions options : List.of(one, other)) {
+		for (HostOptions options : List.of(one, other)) {
 			assertThat(options.fresh()).isTrue();
 			assertThat(options.replicas("chats-api")).isEqualTo(2);
 			assertThat(options.port("kafka.port", 9092)).isEqualTo(19092);
@@ -79,7 +86,8 @@ class AppHostOptionsTests {
 			fresh                       | Unexpected argument 'fresh'
 			""")
 	void anUnknownOptionIsRejected(String argument, String message) {
-		assertThatExceptionOfType(AppHostException.class).isThrownBy(() -> AppHostOptions.parse(argument, "--fresh"))
+		assertThatExceptionOfType(HostingException.class)
+			.isThrownBy(() -> AppHost.build(AppHostOptions.parser().parse(argument, "--fresh")))
 			.withMessageContaining(message);
 	}
 
@@ -94,9 +102,12 @@ class AppHostOptionsTests {
 			--startup-timeout=-1         | --startup-timeout=-1: expected seconds
 			--telemetry.memory-mb=0      | --telemetry.memory-mb=0: expected megabytes
 			--console=0                  | --console=0: use true or false
+			--kafka.brokers=0            | --kafka.brokers=0: expected a broker count from 1 to 5
+			--kafka.brokers=6            | --kafka.brokers=6: expected a broker count from 1 to 5
+			--kafka.brokers=three        | --kafka.brokers=three: expected a broker count
 			""")
 	void aMalformedValueIsRejectedByName(String argument, String message) {
-		assertThatExceptionOfType(AppHostException.class).isThrownBy(() -> AppHostOptions.parse(argument))
+		assertThatExceptionOfType(HostingException.class).isThrownBy(() -> AppHostOptions.parser().parse(argument))
 			.withMessageContaining(message);
 	}
 
@@ -105,7 +116,8 @@ class AppHostOptionsTests {
 		Path file = this.temp.resolve("apphost.properties");
 		Files.writeString(file, "kafka.port=19092\nkafka.prot=1\n");
 
-		assertThatExceptionOfType(AppHostException.class).isThrownBy(() -> AppHostOptions.parse("--config=" + file))
+		assertThatExceptionOfType(HostingException.class)
+			.isThrownBy(() -> AppHostOptions.parser().parse("--config=" + file))
 			.withMessageContaining("Unknown option --kafka.prot (in " + file + ")");
 	}
 
@@ -117,17 +129,19 @@ class AppHostOptionsTests {
 		assertThat(run.exitCode()).isZero();
 		for (String option : List.of("--help", "--no-build", "--profile=development|production", "--fresh",
 				"--data-dir=DIR", "--replicas NAME=N", "--<name>.replicas=N", "--<name>.enabled", "--<name>.args",
-				"--<name>.jvm-args", "--kafka.port=PORT", "--kafka.bootstrap-servers", "--postgres.url",
-				"--dashboard.port=PORT", "--dashboard.token", "--otlp.endpoint", "--telemetry.memory-mb",
-				"--startup-timeout", "--console")) {
+				"--<name>.jvm-args", "--kafka.port=PORT", "--kafka.brokers=N", "--kafka.bootstrap-servers",
+				"--postgres.url", "--dashboard.port=PORT", "--dashboard.token", "--otlp.endpoint",
+				"--telemetry.memory-mb", "--startup-timeout", "--console")) {
 			assertThat(run.out()).contains(option);
 		}
+		assertThat(run.out())
+			.contains("<name> is one of kafka, postgres, db-migration, users-api, chats-api, chats-worker, web.");
 		assertThat(run.err()).isEmpty();
 		assertThat(this.temp.resolve("data")).doesNotExist();
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "--bogus", "--web.port=http" })
+	@ValueSource(strings = { "--bogus", "--web.port=http", "--kafka.brokers=9" })
 	void aBadCommandLineExitsWithStatusTwoAndAHintBeforeAnythingStarts(String argument) throws Exception {
 		Run run = runAppHost("--data-dir=" + this.temp.resolve("data"), argument, "--dashboard.port=1");
 
@@ -148,8 +162,9 @@ class AppHostOptionsTests {
 
 	/** The AppHost's main in a JVM of its own, as run.sh starts it. */
 	private static Run runAppHost(String... args) throws Exception {
-		List<String> command = new ArrayList<>(List.of(Processes.javaLauncher(), "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), AppHost.class.getName()));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+						"-cp", System.getProperty("java.class.path"), AppHost.class.getName()));
 		command.addAll(List.of(args));
 		Process process = new ProcessBuilder(command).start();
 		process.getOutputStream().close();

@@ -7,6 +7,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.Map;
 
+import io.chatapp.hosting.DistributedApplication;
+import io.chatapp.hosting.HostOptions;
+import io.chatapp.hosting.ResourceSnapshot;
+import io.chatapp.hosting.ResourceState;
 import io.chatapp.testsupport.EmbeddedPostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +54,7 @@ class ExternalPostgresTests {
 		for (String resource : new String[] { "kafka", "users-api", "chats-api", "chats-worker", "web" }) {
 			options.put(resource + ".enabled", "false");
 		}
-		this.app = AppHost.build(AppHostOptions.of(options));
+		this.app = AppHost.build(HostOptions.of(options));
 
 		this.app.start();
 
@@ -59,7 +63,7 @@ class ExternalPostgresTests {
 		assertThat(postgres.detail()).startsWith("external");
 		assertThat(postgres.pids()).isEmpty();
 		assertThat(Files.exists(Path.of(options.get("data-dir"), "postgres"))).isFalse();
-		assertThat(Processes.isFree(Integer.parseInt(options.get("postgres.port")))).isTrue();
+		assertThat(TestModels.isFree(Integer.parseInt(options.get("postgres.port")))).isTrue();
 		assertThat(this.app.resource("db-migration").orElseThrow().snapshot().exitCode()).isZero();
 		try (Connection connection = DriverManager.getConnection(this.external.jdbcUrl(), "postgres", "postgres");
 				ResultSet schemas = connection.createStatement()

@@ -2,6 +2,11 @@ package io.chatapp.apphost;
 
 import java.util.Map;
 
+import io.chatapp.hosting.DistributedApplication;
+import io.chatapp.hosting.HostOptions;
+import io.chatapp.hosting.HostingException;
+import io.chatapp.hosting.ResourceSnapshot;
+import io.chatapp.hosting.ResourceState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,9 +35,9 @@ class FailingMigrationTests {
 		Map<String, String> options = TestModels.options("failing-migration");
 		// Nothing listens on port 1: the job cannot connect and exits with an error.
 		options.put("db-migration.args", "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/postgres");
-		this.app = AppHost.build(AppHostOptions.of(options));
+		this.app = AppHost.build(HostOptions.of(options));
 
-		assertThatExceptionOfType(AppHostException.class).isThrownBy(this.app::start)
+		assertThatExceptionOfType(HostingException.class).isThrownBy(this.app::start)
 			.withMessageContaining("db-migration exited with code 1")
 			.withMessageContaining("--- last lines of db-migration")
 			.withMessageContaining("127.0.0.1:1");
@@ -41,7 +46,7 @@ class FailingMigrationTests {
 		assertThat(usersApi.state()).isEqualTo(ResourceState.FAILED_TO_START);
 		assertThat(usersApi.detail()).contains("db-migration");
 		assertThat(usersApi.pids()).isEmpty();
-		assertThat(Processes.isFree(Integer.parseInt(options.get("users-api.port")))).isTrue();
+		assertThat(TestModels.isFree(Integer.parseInt(options.get("users-api.port")))).isTrue();
 		assertThat(this.app.resource("db-migration").orElseThrow().snapshot().exitCode()).isEqualTo(1);
 	}
 

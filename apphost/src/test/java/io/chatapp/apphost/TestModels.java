@@ -1,5 +1,8 @@
 package io.chatapp.apphost;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -56,6 +59,21 @@ final class TestModels {
 	}
 
 	/**
+	 * Whether a port on 127.0.0.1 can be bound now.
+	 * @param port the port
+	 * @return {@code true} if nothing listens on it
+	 */
+	static boolean isFree(int port) {
+		try (ServerSocket socket = new ServerSocket()) {
+			socket.bind(new InetSocketAddress("127.0.0.1", port));
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/**
 	 * A port free now and not handed out before in this JVM, below Linux's ephemeral
 	 * range (32768 and up): a port from that range, once released, can be taken at any
 	 * moment as the local port of some outgoing connection, and then neither a restarted
@@ -66,7 +84,7 @@ final class TestModels {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		for (int attempt = 0; attempt < 1_000; attempt++) {
 			int port = random.nextInt(20_000, 32_000);
-			if (!handedOut.contains(port) && Processes.isFree(port)) {
+			if (!handedOut.contains(port) && isFree(port)) {
 				handedOut.add(port);
 				return port;
 			}

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.chatapp.hosting.DistributedApplication;
+import io.chatapp.hosting.HostOptions;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,7 +95,7 @@ class WebClientBrowserTests {
 			Map<String, String> options = TestModels.options("web-client");
 			// No dashboard: nothing here reads telemetry.
 			options.put("dashboard.enabled", "false");
-			this.app = AppHost.build(AppHostOptions.of(options));
+			this.app = AppHost.build(HostOptions.of(options));
 			this.app.start();
 			this.url = "http://127.0.0.1:" + options.get("web.port");
 		}

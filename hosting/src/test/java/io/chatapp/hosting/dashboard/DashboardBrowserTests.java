@@ -1,0 +1,161 @@
+package io.chatapp.hosting.dashboard;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+
+import io.chatapp.hosting.DistributedApplication;
+import io.chatapp.hosting.telemetry.TelemetryApi;
+import io.chatapp.hosting.telemetry.TelemetryStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The pages in a real headless Chromium (Debian's {@code chromium} and
+ * {@code chromium-driver}): Resources lists the light model's resources live, Traces
+ * lists a synthetic trace across three services and its waterfall shows every span.
+ * Screenshots go to {@code target/screenshots/}. Skipped where Chromium is not installed
+ * ({@code .ci/run} installs it).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardBrowserTests {
+
+	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+	private DistributedApplication app;
+
+	private Dashboard dashboard;
+
+	private WebDriver browser;
+
+	private Path profile;
+
+	@BeforeAll
+	void start() throws IOException {
+		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+				"Chromium is not installed (apt-get install chromium chromium-driver)");
+		this.app = LightModels.jobAndService("browser");
+		TelemetryStore store = SyntheticTelemetry.fill(new TelemetryStore());
+		this.dashboard = Dashboard.start(this.app, Dashboard.Settings.loopback(0), new TelemetryApi(store));
+		this.app.start();
+
+		this.profile = Files.createTempDirectory("dashboard-chromium");
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary(CHROMIUM.toFile());
+		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+				"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+				"--window-size=1440,900", "--user-data-dir=" + this.profile);
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+			.usingAnyFreePort()
+			.build();
+		this.browser = new ChromeDriver(service, options);
+		Files.createDirectories(SCREENSHOTS);
+	}
+
+	@AfterAll
+	void stop() throws IOException {
+		if (this.browser != null) {
+			this.browser.quit();
+		}
+		if (this.app != null) {
+			this.app.stop();
+		}
+		if (this.dashboard != null) {
+			this.dashboard.close();
+		}
+		if (this.profile != null) {
+			try (var files = Files.walk(this.profile)) {
+				files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+			}
+		}
+	}
+
+	@Test
+	void resourcesShowsEveryResourceWithItsStateAndActions() throws IOException {
+		this.browser.get(this.dashboard.url() + "/");
+		WebElement web = waitFor(By.cssSelector("tr[data-resource='web'] [data-state='HEALTHY']"));
+		assertThat(web.getText()).isEqualTo("Healthy");
+		WebElement setup = waitFor(By.cssSelector("tr[data-resource='setup'] [data-state='EXITED']"));
+		assertThat(setup.getText()).isEqualTo("Exited (0)");
+		WebElement row = this.browser.findElement(By.cssSelector("tr[data-resource='web']"));
+		assertThat(row.findElement(By.cssSelector("a[href^='http://127.0.0.1:']")).isDisplayed()).isTrue();
+		assertThat(row.findElement(By.cssSelector("button[data-action='stop']")).isEnabled()).isTrue();
+		assertThat(row.findElement(By.cssSelector("button[data-action='start']")).isEnabled()).isFalse();
+		screenshot("resources");
+	}
+
+	@Test
+	void tracesListTheTraceAcrossThreeServicesAndShowItsWaterfall() throws IOException {
+		this.browser.get(this.dashboard.url() + "/traces");
+		WebElement trace = waitFor(By.cssSelector("tr[data-trace='" + SyntheticTelemetry.SEND_TRACE + "']"));
+		List<String> chips = trace.findElements(By.cssSelector(".chip")).stream().map(WebElement::getText).toList();
+		assertThat(chips).contains("chats-api", "users-api");
+		screenshot("traces");
+
+		trace.click();
+		new WebDriverWait(this.browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/trace?id="));
+		waitFor(By.cssSelector(".waterfall .row[data-span]"));
+		List<WebElement> spans = this.browser.findElements(By.cssSelector(".waterfall .row[data-span]"));
+		// Six spans of the send, and the worker's span from the trace linked to it.
+		assertThat(spans).hasSize(7);
+		assertThat(spans.stream().map((span) -> span.getAttribute("data-service")).distinct())
+			.containsExactlyInAnyOrder("chats-api", "users-api", "chats-worker");
+		assertThat(this.browser.findElements(By.cssSelector(".waterfall .span-bar"))).hasSize(7);
+
+		this.browser.findElement(By.cssSelector(".waterfall .row[data-span='c000000000000001']")).click();
+		WebElement detail = waitFor(By.cssSelector("#detail h3"));
+		assertThat(detail.getText()).isEqualTo("chat.events process");
+		String panel = this.browser.findElement(By.id("detail")).getText();
+		assertThat(panel).contains("messaging.consumer.group.name", "notification stored", "LINKS (1)");
+		screenshot("trace");
+	}
+
+	@Test
+	void otherPagesRender() throws IOException {
+		this.browser.get(this.dashboard.url() + "/structured");
+		waitFor(By.xpath("//td[contains(., 'Message stored in chat 42')]"));
+		screenshot("structured-logs");
+
+		this.browser.get(this.dashboard.url() + "/metrics?resource=chats-api&name=jvm.memory.used");
+		waitFor(By.cssSelector("#chart path"));
+		screenshot("metrics");
+
+		this.browser.get(this.dashboard.url() + "/console");
+		waitFor(By.xpath("//pre[@id='lines']/span[contains(., 'web listening on')]"));
+		screenshot("console-logs");
+	}
+
+	private WebElement waitFor(By locator) {
+		return new WebDriverWait(this.browser, Duration.ofSeconds(15))
+			.until(ExpectedConditions.visibilityOfElementLocated(locator));
+	}
+
+	private void screenshot(String name) throws IOException {
+		File file = ((ChromeDriver) this.browser).getScreenshotAs(OutputType.FILE);
+		Files.copy(file.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+	}
+
+}
