@@ -58,9 +58,13 @@ class ClusterFaultTests {
 					Path.of(System.getProperty("java.io.tmpdir"), "chatapp-reliability").toString()))
 			.resolve("cluster");
 		log("starting " + BROKERS + " brokers, 2 chats-api, 2 chats-worker from the built jars, data in " + work);
-		try (SystemUnderTest system = SystemUnderTest.start(root, work,
-				List.of("chats-api.args=--chatapp.chats.sends-per-minute=1000000", "kafka.brokers=" + BROKERS,
-						"chats-api.replicas=2", "chats-worker.replicas=2"))) {
+		List<String> options = new ArrayList<>(List.of("chats-api.args=--chatapp.chats.sends-per-minute=1000000",
+				"chats-api.replicas=2", "chats-worker.replicas=2"));
+		if (BROKERS > 1) {
+			// Only then: an AppHost without broker clusters rejects the option.
+			options.add("kafka.brokers=" + BROKERS);
+		}
+		try (SystemUnderTest system = SystemUnderTest.start(root, work, options)) {
 			log("system ready");
 			ClusterResult result = run(system);
 			System.out.println(render(result));
@@ -125,6 +129,10 @@ class ClusterFaultTests {
 			Audit.Counts counts = audit.count(load, setup.chatIds(), setup.directChatIds());
 			Deliveries deliveries = awaitDelivered(load, setup, sockets, Duration.ofMinutes(1));
 			Map<String, String> violations = new LinkedHashMap<>(ScenarioResult.check(counts, load, settled));
+			// The worker notifies only members who are not online, and here every
+			// receiver is online the whole time: fewer notifications than direct messages
+			// is right. Notifications written twice ("applied-once") stay checked.
+			violations.remove("notified");
 			violations.putAll(deliveries.check(counts.acknowledged()));
 			// The test itself: the API fault must have moved sockets, or the resume path
 			// went untested.

@@ -136,7 +136,7 @@ final class SocketClient implements AutoCloseable {
 		return this.syncedEvents.get();
 	}
 
-	/** Every connection it held, as {@code instance: how it ended}. */
+	/** Every connection it held (and was ready on), by instance. */
 	List<String> connections() {
 		return List.copyOf(this.connections);
 	}
@@ -182,9 +182,9 @@ final class SocketClient implements AutoCloseable {
 				else {
 					resume(base, connection);
 				}
+				this.connections.add("chats-api instance " + (instance + 1));
 				backoff = Duration.ofMillis(250);
-				String ending = connection.ended.get();
-				this.connections.add((instance + 1) + ": " + ending);
+				connection.ended.get();
 				// An instance that went away: the other one first.
 				next = (instance + 1) % this.instances.size();
 			}
