@@ -177,6 +177,20 @@ public final class HostOptions {
 	}
 
 	/**
+	 * The number of brokers of an embedded Kafka cluster.
+	 * @param key e.g. {@code kafka.brokers}
+	 * @return 1 (when unset) to {@value KafkaResource#MAX_BROKERS}
+	 */
+	public int brokers(String key) {
+		String value = get(key, "1");
+		String problem = Kind.BROKERS.check(value);
+		if (problem != null) {
+			throw new HostingException("Invalid value --" + key + "=" + value + ": " + problem);
+		}
+		return Integer.parseInt(value);
+	}
+
+	/**
 	 * A whitespace-separated list setting, e.g. {@code <name>.args}.
 	 * @param key the key
 	 * @return the items, possibly none
@@ -509,6 +523,9 @@ public final class HostOptions {
 		/** A count of instances from 1 to 9. */
 		REPLICAS,
 
+		/** A number of Kafka brokers from 1 to {@value KafkaResource#MAX_BROKERS}. */
+		BROKERS,
+
 		/** Seconds from 1 to a day. */
 		SECONDS,
 
@@ -525,6 +542,8 @@ public final class HostOptions {
 					(value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) ? null : "use true or false";
 				case PORT -> range(value, 1, 65535, "a port from 1 to 65535");
 				case REPLICAS -> range(value, 1, 9, "a count from 1 to 9");
+				case BROKERS ->
+					range(value, 1, KafkaResource.MAX_BROKERS, "a broker count from 1 to " + KafkaResource.MAX_BROKERS);
 				case SECONDS -> range(value, 1, 86400, "seconds from 1 to 86400");
 				case MEGABYTES -> range(value, 1, 65536, "megabytes from 1 to 65536");
 				case PROFILE -> profileProblem(value);
