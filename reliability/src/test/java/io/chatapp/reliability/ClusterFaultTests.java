@@ -57,7 +57,8 @@ class ClusterFaultTests {
 			.of(System.getProperty("reliability.work-dir",
 					Path.of(System.getProperty("java.io.tmpdir"), "chatapp-reliability").toString()))
 			.resolve("cluster");
-		log("starting " + BROKERS + " Kafka broker(s), 2 chats-api, 2 chats-worker from the built jars, data in " + work);
+		log("starting " + BROKERS + " Kafka broker(s), 2 chats-api, 2 chats-worker from the built jars, data in "
+				+ work);
 		List<String> options = new ArrayList<>(List.of("chats-api.args=--chatapp.chats.sends-per-minute=1000000",
 				"chats-api.replicas=2", "chats-worker.replicas=2"));
 		if (BROKERS > 1) {
