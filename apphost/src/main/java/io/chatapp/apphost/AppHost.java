@@ -17,10 +17,11 @@ import io.chatapp.hosting.Resource;
 import io.chatapp.hosting.ResourceState;
 
 /**
- * Starts the whole of ChatApp on one machine with only a JDK: a real Kafka broker, a real
- * PostgreSQL, the migration job and every service, wired together through environment
- * variables. Reads like eShop's AppHost {@code Program.cs}: infrastructure, then the
- * migration job, then the services, each with its references and waits.
+ * Starts the whole of ChatApp on one machine with only a JDK: a real Kafka broker (or a
+ * cluster of them), a real PostgreSQL, the migration job and every service, wired
+ * together through environment variables. Reads like eShop's AppHost {@code Program.cs}:
+ * infrastructure, then the migration job, then the services, each with its references and
+ * waits.
  *
  * <p>
  * The hosting library runs it: Ctrl-C stops everything (services first, then Kafka, then
@@ -48,11 +49,12 @@ public final class AppHost {
 
 		// Infrastructure: real Kafka and PostgreSQL servers started from Maven artifacts
 		// (no Docker), or existing ones when the configuration names them; the services
-		// cannot tell the difference.
+		// cannot tell the difference. With --kafka.brokers=3 Kafka is a cluster (kafka,
+		// kafka-2, kafka-3) whose topics keep three replicas, so one broker may die.
 		KafkaResource kafka = options.find("kafka.bootstrap-servers")
 			.map((servers) -> builder.addExternalKafka("kafka", servers))
 			.orElseGet(() -> builder.addKafka("kafka", options.port("kafka.port", 9092),
-					options.port("kafka.controller-port", 9093)));
+					options.port("kafka.controller-port", 9093), options.brokers("kafka.brokers")));
 
 		PostgresResource postgres = options.find("postgres.url")
 			.map((url) -> builder.addExternalPostgres("postgres", url, options.get("postgres.username", "postgres"),

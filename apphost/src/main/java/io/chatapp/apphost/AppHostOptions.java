@@ -21,8 +21,8 @@ final class AppHostOptions {
 	static HostOptions.Parser parser() {
 		return HostOptions.parser()
 			.command("./run.sh",
-					"[--no-build] [--fresh] [--profile=production] [--replicas NAME=N] [--publish=kubernetes|compose"
-							+ " [--output=DIR]] [--KEY=VALUE ...]")
+					"[--no-build] [--fresh] [--profile=production] [--kafka.brokers=3] [--replicas NAME=N]"
+							+ " [--publish=kubernetes|compose [--output=DIR]] [--KEY=VALUE ...]")
 			.description(
 					"Starts Kafka, PostgreSQL, the migration job and every service; the dashboard runs on :18888.\n"
 							+ "--publish=kubernetes|compose writes the same model as manifests or a Compose file instead.")
@@ -30,6 +30,8 @@ final class AppHostOptions {
 			.option("no-build", "", Kind.FLAG, "run.sh: start the jars already built, skip the Maven build")
 			.option("kafka.port", "PORT", Kind.PORT, "embedded Kafka broker (9092)")
 			.option("kafka.controller-port", "PORT", Kind.PORT, "embedded Kafka controller (9093)")
+			.option("kafka.brokers", "N", Kind.BROKERS,
+					"embedded Kafka brokers, 1-5 (1); 3 survive the loss of one; broker n on each port + 10*n")
 			.option("kafka.bootstrap-servers", "HOST:PORT", Kind.TEXT, "use an existing Kafka, embed none")
 			.option("postgres.port", "PORT", Kind.PORT, "embedded PostgreSQL (55432)")
 			.option("postgres.url", "JDBC-URL", Kind.TEXT, "use an existing PostgreSQL, embed none")

@@ -30,6 +30,27 @@ class AppHostModelTests {
 	}
 
 	@Test
+	void threeKafkaBrokersAreThreeResourcesAndEveryServiceGetsAllTheirAddresses() {
+		Map<String, String> options = TestModels.options("brokers");
+		options.put("kafka.brokers", "3");
+		options.put("kafka.port", "29092");
+		options.put("kafka.controller-port", "29093");
+
+		DistributedApplication app = AppHost.build(HostOptions.of(options));
+
+		assertThat(app.resources()).extracting(ResourceSnapshot::name)
+			.startsWith("kafka", "kafka-2", "kafka-3", "postgres", "db-migration");
+		assertThat(app.resource("kafka-2").orElseThrow().endpoints()).containsExactly("127.0.0.1:29102");
+		assertThat(app.services()).containsExactly("kafka", "postgres", "db-migration", "users-api", "chats-api",
+				"chats-worker", "web");
+		for (String service : new String[] { "users-api", "chats-api", "chats-worker" }) {
+			ProjectResource resource = (ProjectResource) app.resource(service).orElseThrow();
+			assertThat(resource.environment()).containsEntry("SPRING_KAFKA_BOOTSTRAP_SERVERS",
+					"127.0.0.1:29092,127.0.0.1:29102,127.0.0.1:29112");
+		}
+	}
+
+	@Test
 	void theServicesRunTheJarsBuiltInThisCheckout() {
 		DistributedApplication app = AppHost.build(HostOptions.of(TestModels.options("jars")));
 

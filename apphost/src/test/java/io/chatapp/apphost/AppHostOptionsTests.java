@@ -37,14 +37,14 @@ class AppHostOptionsTests {
 			.parse("--profile=production", "--fresh", "--data-dir", "/tmp/d", "--config=" + emptyConfig(), "--replicas",
 					"chats-api=2", "--users-api.replicas=3", "--web.enabled=false", "--chats-worker.args=--debug",
 					"--users-api.jvm-args=-Xmx1g -Xss1m", "--kafka.port=19092", "--kafka.controller-port=19093",
-					"--postgres.port=15432", "--users-api.port=15002", "--users-api.grpc-port=15003",
-					"--chats-api.port=15001", "--chats-worker.port=15004", "--web.port=15000", "--users-db-password=u",
-					"--chats-db-password=c", "--dashboard.enabled=true", "--dashboard.port=28888",
-					"--dashboard.address=127.0.0.1", "--dashboard.token=t", "--otlp.http-port=28890",
-					"--otlp.grpc-port=28889", "--otlp.endpoint=http://collector:4318", "--telemetry.memory-mb=64",
-					"--startup-timeout=60", "--console=false", "--no-build", "--kafka.bootstrap-servers=k:9092",
-					"--postgres.url=jdbc:x", "--postgres.username=admin", "--postgres.password=secret",
-					"--repo-root=/tmp/r");
+					"--kafka.brokers=3", "--postgres.port=15432", "--users-api.port=15002",
+					"--users-api.grpc-port=15003", "--chats-api.port=15001", "--chats-worker.port=15004",
+					"--web.port=15000", "--users-db-password=u", "--chats-db-password=c", "--dashboard.enabled=true",
+					"--dashboard.port=28888", "--dashboard.address=127.0.0.1", "--dashboard.token=t",
+					"--otlp.http-port=28890", "--otlp.grpc-port=28889", "--otlp.endpoint=http://collector:4318",
+					"--telemetry.memory-mb=64", "--startup-timeout=60", "--console=false", "--no-build",
+					"--kafka.bootstrap-servers=k:9092", "--postgres.url=jdbc:x", "--postgres.username=admin",
+					"--postgres.password=secret", "--repo-root=/tmp/r");
 
 		assertThat(options.profile()).isEqualTo(Profile.PRODUCTION);
 		assertThat(options.fresh()).isTrue();
@@ -54,6 +54,7 @@ class AppHostOptionsTests {
 		assertThat(options.get("web.enabled", "")).isEqualTo("false");
 		assertThat(options.list("users-api.jvm-args")).containsExactly("-Xmx1g", "-Xss1m");
 		assertThat(options.port("kafka.port", 9092)).isEqualTo(19092);
+		assertThat(options.brokers("kafka.brokers")).isEqualTo(3);
 		assertThat(options.port("web.port", 5000)).isEqualTo(15000);
 		assertThat(options.console()).isFalse();
 		assertThat(options.otlpEndpoint()).contains("http://collector:4318");
@@ -101,6 +102,9 @@ class AppHostOptionsTests {
 			--startup-timeout=-1         | --startup-timeout=-1: expected seconds
 			--telemetry.memory-mb=0      | --telemetry.memory-mb=0: expected megabytes
 			--console=0                  | --console=0: use true or false
+			--kafka.brokers=0            | --kafka.brokers=0: expected a broker count from 1 to 5
+			--kafka.brokers=6            | --kafka.brokers=6: expected a broker count from 1 to 5
+			--kafka.brokers=three        | --kafka.brokers=three: expected a broker count
 			""")
 	void aMalformedValueIsRejectedByName(String argument, String message) {
 		assertThatExceptionOfType(HostingException.class).isThrownBy(() -> AppHostOptions.parser().parse(argument))
@@ -125,9 +129,9 @@ class AppHostOptionsTests {
 		assertThat(run.exitCode()).isZero();
 		for (String option : List.of("--help", "--no-build", "--profile=development|production", "--fresh",
 				"--data-dir=DIR", "--replicas NAME=N", "--<name>.replicas=N", "--<name>.enabled", "--<name>.args",
-				"--<name>.jvm-args", "--kafka.port=PORT", "--kafka.bootstrap-servers", "--postgres.url",
-				"--dashboard.port=PORT", "--dashboard.token", "--otlp.endpoint", "--telemetry.memory-mb",
-				"--startup-timeout", "--console")) {
+				"--<name>.jvm-args", "--kafka.port=PORT", "--kafka.brokers=N", "--kafka.bootstrap-servers",
+				"--postgres.url", "--dashboard.port=PORT", "--dashboard.token", "--otlp.endpoint",
+				"--telemetry.memory-mb", "--startup-timeout", "--console")) {
 			assertThat(run.out()).contains(option);
 		}
 		assertThat(run.out())
@@ -137,7 +141,7 @@ class AppHostOptionsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "--bogus", "--web.port=http" })
+	@ValueSource(strings = { "--bogus", "--web.port=http", "--kafka.brokers=9" })
 	void aBadCommandLineExitsWithStatusTwoAndAHintBeforeAnythingStarts(String argument) throws Exception {
 		Run run = runAppHost("--data-dir=" + this.temp.resolve("data"), argument, "--dashboard.port=1");
 

@@ -40,10 +40,12 @@ class PublishTests {
 
 	/**
 	 * The options the committed files were published with:
-	 * {@code ./run.sh --publish=kubernetes --profile=production} (and compose).
-	 * Publishing leaves the local dashboard out, as here.
+	 * {@code ./run.sh --publish=kubernetes --profile=production} (and compose), with the
+	 * development passwords (no {@code USERS_DB_PASSWORD} or {@code CHATS_DB_PASSWORD} in
+	 * the environment). Publishing leaves the local dashboard out, as here.
 	 */
-	private static final Map<String, String> OPTIONS = Map.of("profile", "production", "dashboard.enabled", "false");
+	private static final Map<String, String> OPTIONS = Map.of("profile", "production", "dashboard.enabled", "false",
+			"users-db-password", "users_app", "chats-db-password", "chats_app");
 
 	private static final Pattern LOCAL_PORT = Pattern.compile("127\\.0\\.0\\.1:(\\d+)");
 
@@ -81,10 +83,11 @@ class PublishTests {
 				(instance) -> instance.endpointList().forEach((endpoint) -> owners.put(endpoint.port(), service))));
 
 		services.forEach((service, instances) -> {
-			Map<String, String> local = instances.get(0).environment();
+			Map<String, String> localEnvironment = instances.get(0).environment();
 			Map<String, String> published = environment(objects, service);
-			assertThat(published.keySet()).as(service + " variables").isEqualTo(new TreeSet<>(local.keySet()));
-			local.forEach((variable, value) -> {
+			assertThat(published.keySet()).as(service + " variables")
+				.isEqualTo(new TreeSet<>(localEnvironment.keySet()));
+			localEnvironment.forEach((variable, value) -> {
 				Matcher matcher = LOCAL_PORT.matcher(value);
 				while (matcher.find()) {
 					int port = Integer.parseInt(matcher.group(1));

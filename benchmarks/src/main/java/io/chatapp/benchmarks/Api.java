@@ -17,13 +17,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The ChatApp REST calls the benchmark makes, over one HTTP/1.1 client (a connection per
- * request in flight, kept alive).
+ * request in flight, kept alive). Given several chats-api instances, sends take them in
+ * turn, as a load balancer in front of stateless instances would; every other call goes
+ * to the first.
  */
 final class Api {
 
 	static final ObjectMapper JSON = new ObjectMapper();
 
 	private final String chatsUrl;
+
+	private final List<String> sendUrls;
+
+	private final AtomicLong sends = new AtomicLong();
 
 	private final String usersUrl;
 
@@ -33,8 +39,14 @@ final class Api {
 
 	private final String run;
 
-	Api(String chatsUrl, String usersUrl, String run) {
-		this.chatsUrl = chatsUrl;
+	/**
+	 * @param chatsUrls chats-api base URLs, comma-separated
+	 * @param usersUrl users-api base URL
+	 * @param run a tag that makes this run's names and ids unique
+	 */
+	Api(String chatsUrls, String usersUrl, String run) {
+		this.sendUrls = List.of(chatsUrls.split(","));
+		this.chatsUrl = this.sendUrls.get(0);
 		this.usersUrl = usersUrl;
 		this.run = run;
 		// Few threads: the load generator shares the machine with the system it measures.
@@ -155,8 +167,8 @@ final class Api {
 	CompletableFuture<Integer> send(String chatId, User sender, String content) {
 		String id = this.run + "-" + this.messageIds.incrementAndGet();
 		String body = "{\"content\":\"" + content + "\",\"clientMessageId\":\"" + id + "\"}";
-		HttpRequest request = request("POST", this.chatsUrl + "/api/chats/" + chatId + "/messages", sender.token(),
-				body);
+		String url = this.sendUrls.get((int) (this.sends.getAndIncrement() % this.sendUrls.size()));
+		HttpRequest request = request("POST", url + "/api/chats/" + chatId + "/messages", sender.token(), body);
 		// A kept-alive connection the server closed just as the request went out fails
 		// without an answer; the send is idempotent, so it is sent once more, as a client
 		// would, and its latency still counts from the first attempt.

@@ -103,12 +103,12 @@ public final class Benchmarks {
 				phase("rates", () -> this.sends.rates(this.options.rates(), this.options.rateSeconds()));
 			}
 			if (this.options.runs("e2e")) {
-				phase("endToEnd", () -> this.sends.endToEnd(WebSockets.wsUrl(this.options.chatsUrl()),
+				phase("endToEnd", () -> this.sends.endToEnd(WebSockets.wsUrl(this.options.firstChatsUrl()),
 						List.of(100, 1000), this.options.rateSeconds()));
 			}
 			if (this.options.runs("sockets")) {
 				Long pid = (this.options.chatsApiPid() != null) ? this.options.chatsApiPid() : this.probe.chatsApiPid();
-				phase("idleSockets", () -> IdleSockets.run(WebSockets.wsUrl(this.options.chatsUrl()),
+				phase("idleSockets", () -> IdleSockets.run(WebSockets.wsUrl(this.options.firstChatsUrl()),
 						this.sends.users(), this.options.sockets(), pid));
 			}
 			if (this.options.runs("reads")) {

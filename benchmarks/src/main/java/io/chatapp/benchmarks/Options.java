@@ -18,6 +18,11 @@ record Options(String chatsUrl, String usersUrl, String dashboard, String kafka,
 		int messages, Path out, Long chatsApiPid, Long apphostPid, Path dataDir, Integer soakRate,
 		Map<String, String> given) {
 
+	/** The first chats-api of {@code --url-chats}: reads and sockets go to it. */
+	String firstChatsUrl() {
+		return chatsUrl().split(",")[0];
+	}
+
 	static final List<String> ALL_PHASES = List.of("apphost", "baselines", "ramp", "rates", "e2e", "sockets", "reads",
 			"soak");
 

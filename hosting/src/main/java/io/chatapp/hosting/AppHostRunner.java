@@ -108,14 +108,21 @@ public final class AppHostRunner {
 		String target = options.find("publish").orElseThrow();
 		DistributedApplication app = model.apply(options.withDefault("dashboard.enabled", "false"));
 		Map<String, String> files = Publisher.files(app, target, options.get("publish.registry", ""));
+		List<String> problems = Publisher.validate(target, files);
+		if (!problems.isEmpty()) {
+			throw new HostingException(
+					"The published files do not pass the offline validation:\n  " + String.join("\n  ", problems));
+		}
 		Path directory = options.find("output")
 			.map(Path::of)
 			.orElse(options.repositoryRoot().resolve("deploy").resolve(target))
 			.toAbsolutePath()
 			.normalize();
 		Publisher.write(files, directory);
-		System.out.printf("[apphost] Published %s for %s: %s in %s%n", app.name(), target,
-				String.join(", ", files.keySet()), directory);
+		System.out.printf(
+				"[apphost] Published %s for %s: %s in %s (validated offline: every object parses and"
+						+ " every reference resolves)%n",
+				app.name(), target, String.join(", ", files.keySet()), directory);
 	}
 
 	/**

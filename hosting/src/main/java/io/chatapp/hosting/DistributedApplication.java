@@ -504,7 +504,24 @@ public final class DistributedApplication implements AutoCloseable {
 		 * @return the resource, also a reference ({@code SPRING_KAFKA_BOOTSTRAP_SERVERS})
 		 */
 		public KafkaResource addKafka(String name, int port, int controllerPort) {
-			return add(KafkaResource.embedded(name, port, controllerPort));
+			return addKafka(name, port, controllerPort, 1);
+		}
+
+		/**
+		 * A real Kafka cluster: each broker a child JVM and a resource of its own, named
+		 * like replicas ({@code <name>}, {@code <name>-2}, ...), broker {@code n} (from
+		 * 0) on the ports plus {@code 10 * n}. With three brokers or more, topics get
+		 * three replicas and writes need two of them, so the cluster survives the loss of
+		 * one broker.
+		 * @param name the first broker's name
+		 * @param port the first broker's client (bootstrap) port
+		 * @param controllerPort the first broker's KRaft controller port
+		 * @param brokers how many brokers, 1 to {@value KafkaResource#MAX_BROKERS}
+		 * @return the first broker, which stands for the cluster: a reference to it gives
+		 * every broker's address, and waiting for it waits for every broker
+		 */
+		public KafkaResource addKafka(String name, int port, int controllerPort, int brokers) {
+			return add(KafkaResource.embedded(name, brokers, port, controllerPort).get(0));
 		}
 
 		/**
@@ -591,7 +608,7 @@ public final class DistributedApplication implements AutoCloseable {
 			List<String> projects = new ArrayList<>();
 			for (Object item : this.declared) {
 				if (item instanceof Resource resource) {
-					resources.add(resource);
+					resources.addAll(resource.members());
 					names.add(resource.name());
 				}
 				else {
@@ -609,7 +626,7 @@ public final class DistributedApplication implements AutoCloseable {
 			String name = (item instanceof Resource resource) ? resource.name() : ((ProjectBuilder) item).name;
 			if (this.options.find(name + ".enabled").map("false"::equals).orElse(false)
 					&& item instanceof Resource resource) {
-				resource.disable("disabled by " + name + ".enabled=false");
+				resource.members().forEach((member) -> member.disable("disabled by " + name + ".enabled=false"));
 			}
 			this.declared.add(item);
 			return item;
@@ -724,7 +741,7 @@ public final class DistributedApplication implements AutoCloseable {
 		}
 
 		/**
-		 * Starts only once the resource is ready.
+		 * Starts only once the resource is ready (for a Kafka cluster: every broker).
 		 * @param resource infrastructure to wait for
 		 * @return this builder
 		 */
@@ -839,7 +856,7 @@ public final class DistributedApplication implements AutoCloseable {
 					}
 					for (Object wait : this.waits) {
 						if (wait instanceof Resource resource) {
-							instance.addWait(resource);
+							resource.members().forEach(instance::addWait);
 						}
 						else {
 							((ProjectBuilder) wait).instances().forEach(instance::addWait);

@@ -189,6 +189,20 @@ public final class HostOptions {
 	}
 
 	/**
+	 * The number of brokers of an embedded Kafka cluster.
+	 * @param key e.g. {@code kafka.brokers}
+	 * @return 1 (when unset) to {@value KafkaResource#MAX_BROKERS}
+	 */
+	public int brokers(String key) {
+		String value = get(key, "1");
+		String problem = Kind.BROKERS.check(value);
+		if (problem != null) {
+			throw new HostingException("Invalid value --" + key + "=" + value + ": " + problem);
+		}
+		return Integer.parseInt(value);
+	}
+
+	/**
 	 * A whitespace-separated list setting, e.g. {@code <name>.args}.
 	 * @param key the key
 	 * @return the items, possibly none
@@ -431,48 +445,46 @@ public final class HostOptions {
 		return values;
 	}
 
-	/** Options that name a resource: {@code <name>} is checked against the model. */
-	private static final List<Option> RESOURCE_OPTIONS = List.of(
+	/**
+	 * The library's options, in the order {@code --help} lists them; {@code <name>}
+	 * stands for a resource of the model.
+	 */
+	private static final List<Option> LIBRARY_OPTIONS = List.of(
+			new Option("help", "", Kind.FLAG, "print this list and exit (also -h)", false),
+			new Option("profile", "development|production", Kind.PROFILE,
+					"production: durable PostgreSQL, default JIT, heaps fit for load", false),
+			new Option("fresh", "", Kind.FLAG, "delete the data directory before starting", false),
+			new Option("data-dir", "DIR", Kind.TEXT, "data directory (default <repo>/.data)", false),
+			new Option("config", "FILE", Kind.TEXT, "properties file with options (default apphost.properties)", false),
+			new Option("repo-root", "DIR", Kind.TEXT, "checkout whose <module>/target jars are started", false),
+			new Option("replicas", "NAME=N", Kind.TEXT, "short for --NAME.replicas=N", false),
+			new Option("publish", "kubernetes|compose", Kind.PUBLISH_TARGET,
+					"write the model as deployment files, start nothing", false),
+			new Option("output", "DIR", Kind.TEXT, "where --publish writes (default deploy/<target>)", false),
+			new Option("publish.registry", "PREFIX", Kind.TEXT, "image registry prefix, e.g. registry.example.com/team",
+					false),
 			new Option("<name>.replicas", "N", Kind.REPLICAS,
 					"instances of a service (1-9); instance n uses each port + 10*n", true),
 			new Option("<name>.enabled", "true|false", Kind.BOOLEAN, "false leaves the resource out", false),
 			new Option("<name>.args", "ARGS", Kind.TEXT, "extra program arguments of a service or job", true),
-			new Option("<name>.jvm-args", "FLAGS", Kind.TEXT, "replaces the JVM flags of a service or job", true));
+			new Option("<name>.jvm-args", "FLAGS", Kind.TEXT, "replaces the JVM flags of a service or job", true),
+			new Option("dashboard.enabled", "true|false", Kind.BOOLEAN, "false: no dashboard, no OTLP receiver", false),
+			new Option("dashboard.port", "PORT", Kind.PORT, "dashboard (18888)", false),
+			new Option("dashboard.address", "ADDRESS", Kind.TEXT,
+					"dashboard bind address (127.0.0.1); beyond loopback a token is required", false),
+			new Option("dashboard.token", "TOKEN", Kind.TEXT, "dashboard login token (random beyond loopback)", false),
+			new Option("otlp.http-port", "PORT", Kind.PORT, "OTLP/HTTP receiver (18890)", false),
+			new Option("otlp.grpc-port", "PORT", Kind.PORT, "OTLP/gRPC receiver (18889)", false),
+			new Option("otlp.endpoint", "URL", Kind.TEXT, "send all telemetry to this OTLP/HTTP endpoint instead",
+					false),
+			new Option("telemetry.memory-mb", "MB", Kind.MEGABYTES, "byte budget of the telemetry stores (32)", false),
+			new Option("startup-timeout", "SECONDS", Kind.SECONDS, "how long a service may take to be healthy (180)",
+					false),
+			new Option("console", "true|false", Kind.BOOLEAN, "false: do not print resource output", false));
 
-	private static final List<Option> LIBRARY_OPTIONS = Stream
-		.of(List.of(new Option("help", "", Kind.FLAG, "print this list and exit (also -h)", false),
-				new Option("profile", "development|production", Kind.PROFILE,
-						"production: durable PostgreSQL, default JIT, heaps fit for load", false),
-				new Option("fresh", "", Kind.FLAG, "delete the data directory before starting", false),
-				new Option("data-dir", "DIR", Kind.TEXT, "data directory (default <repo>/.data)", false),
-				new Option("config", "FILE", Kind.TEXT, "properties file with options (default apphost.properties)",
-						false),
-				new Option("repo-root", "DIR", Kind.TEXT, "checkout whose <module>/target jars are started", false),
-				new Option("replicas", "NAME=N", Kind.TEXT, "short for --NAME.replicas=N", false),
-				new Option("publish", "kubernetes|compose", Kind.PUBLISH_TARGET,
-						"write the model as deployment files, start nothing", false),
-				new Option("output", "DIR", Kind.TEXT, "where --publish writes (default deploy/<target>)", false),
-				new Option("publish.registry", "PREFIX", Kind.TEXT,
-						"image registry prefix, e.g. registry.example.com/team", false)),
-				RESOURCE_OPTIONS,
-				List.of(new Option("dashboard.enabled", "true|false", Kind.BOOLEAN,
-						"false: no dashboard, no OTLP receiver", false),
-						new Option("dashboard.port", "PORT", Kind.PORT, "dashboard (18888)", false),
-						new Option("dashboard.address", "ADDRESS", Kind.TEXT,
-								"dashboard bind address (127.0.0.1); beyond loopback a token is required", false),
-						new Option("dashboard.token", "TOKEN", Kind.TEXT,
-								"dashboard login token (random beyond loopback)", false),
-						new Option("otlp.http-port", "PORT", Kind.PORT, "OTLP/HTTP receiver (18890)", false),
-						new Option("otlp.grpc-port", "PORT", Kind.PORT, "OTLP/gRPC receiver (18889)", false),
-						new Option("otlp.endpoint", "URL", Kind.TEXT,
-								"send all telemetry to this OTLP/HTTP endpoint instead", false),
-						new Option("telemetry.memory-mb", "MB", Kind.MEGABYTES,
-								"byte budget of the telemetry stores (32)", false),
-						new Option("startup-timeout", "SECONDS", Kind.SECONDS,
-								"how long a service may take to be healthy (180)", false),
-						new Option("console", "true|false", Kind.BOOLEAN, "false: do not print resource output",
-								false)))
-		.flatMap(List::stream)
+	/** Options that name a resource: {@code <name>} is checked against the model. */
+	private static final List<Option> RESOURCE_OPTIONS = LIBRARY_OPTIONS.stream()
+		.filter((option) -> option.key().startsWith("<name>"))
 		.toList();
 
 	/**
@@ -530,6 +542,9 @@ public final class HostOptions {
 		/** A count of instances from 1 to 9. */
 		REPLICAS,
 
+		/** A number of Kafka brokers from 1 to {@value KafkaResource#MAX_BROKERS}. */
+		BROKERS,
+
 		/** Seconds from 1 to a day. */
 		SECONDS,
 
@@ -546,6 +561,8 @@ public final class HostOptions {
 					(value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) ? null : "use true or false";
 				case PORT -> range(value, 1, 65535, "a port from 1 to 65535");
 				case REPLICAS -> range(value, 1, 9, "a count from 1 to 9");
+				case BROKERS ->
+					range(value, 1, KafkaResource.MAX_BROKERS, "a broker count from 1 to " + KafkaResource.MAX_BROKERS);
 				case SECONDS -> range(value, 1, 86400, "seconds from 1 to 86400");
 				case MEGABYTES -> range(value, 1, 65536, "megabytes from 1 to 65536");
 				case PROFILE -> profileProblem(value);

@@ -156,6 +156,15 @@ public abstract class Resource {
 	}
 
 	/**
+	 * The resources declared with this one, which the model holds and waits for together:
+	 * every broker of a Kafka cluster.
+	 * @return this resource and any others declared with it
+	 */
+	List<? extends Resource> members() {
+		return List.of(this);
+	}
+
+	/**
 	 * The service this resource is an instance of.
 	 * @return the resource name unless it is a replica
 	 */

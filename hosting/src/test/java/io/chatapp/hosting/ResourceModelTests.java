@@ -3,6 +3,7 @@ package io.chatapp.hosting;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -101,6 +102,77 @@ class ResourceModelTests {
 			finally {
 				app.stop();
 			}
+		}
+	}
+
+	@Test
+	void aKafkaClusterIsOneResourcePerBrokerNamedLikeReplicasWithPortsTenApart() {
+		DistributedApplication.Builder builder = DistributedApplication
+			.builder(HostOptions.of(LightModels.options("kafka-cluster-model")));
+		KafkaResource kafka = builder.addKafka("kafka", 29092, 29093, 3);
+		builder.addService("web", LightModels.fakeServiceJar())
+			.withHttpEndpoint(25000)
+			.withReference(kafka)
+			.waitFor(kafka);
+
+		DistributedApplication app = builder.build();
+
+		assertThat(app.resources()).extracting(ResourceSnapshot::name)
+			.containsExactly("kafka", "kafka-2", "kafka-3", "web");
+		assertThat(app.services()).containsExactly("kafka", "web");
+		Resource third = app.resource("kafka-3").orElseThrow();
+		assertThat(third.ports()).containsExactly(Map.entry(29112, "kafka-3 broker"),
+				Map.entry(29113, "kafka-3 controller"));
+		assertThat(third.endpoints()).containsExactly("127.0.0.1:29112");
+		assertThat(third.details().service()).isEqualTo("kafka");
+		assertThat(kafka.brokers()).extracting(Resource::name).containsExactly("kafka", "kafka-2", "kafka-3");
+		ProjectResource web = (ProjectResource) app.resource("web").orElseThrow();
+		assertThat(web.environment()).containsEntry("SPRING_KAFKA_BOOTSTRAP_SERVERS",
+				"127.0.0.1:29092,127.0.0.1:29102,127.0.0.1:29112");
+		assertThat(web.waits()).extracting((wait) -> wait.resource().name())
+			.containsExactly("kafka", "kafka-2", "kafka-3");
+	}
+
+	@Test
+	void disablingKafkaDisablesEveryBrokerAndABrokerCountBeyondFiveIsRejected() {
+		Map<String, String> options = LightModels.options("kafka-cluster-disabled");
+		options.put("kafka.enabled", "false");
+		DistributedApplication.Builder builder = DistributedApplication.builder(HostOptions.of(options));
+		builder.addKafka("kafka", 29092, 29093, 3);
+
+		DistributedApplication app = builder.build();
+
+		assertThat(app.resources()).hasSize(3)
+			.allSatisfy((broker) -> assertThat(app.resource(broker.name()).orElseThrow().unavailableReason())
+				.isEqualTo("disabled by kafka.enabled=false"));
+		for (int brokers : new int[] { 0, 6 }) {
+			assertThatExceptionOfType(IllegalArgumentException.class)
+				.isThrownBy(() -> builder.addKafka("other", 39092, 39093, brokers))
+				.withMessageContaining("1 to 5 brokers");
+		}
+	}
+
+	@Test
+	void kafkaDataOfAnotherClusterSizeIsNotReusedWithoutFresh() throws IOException {
+		Map<String, String> options = LightModels.options("kafka-cluster-resized");
+		options.put("fresh", "false");
+		Path data = Path.of(options.get("data-dir"));
+		// A single broker as it was formatted before the cluster id was kept.
+		Path meta = data.resolve("kafka").resolve("data").resolve("meta.properties");
+		Files.createDirectories(meta.getParent());
+		Files.writeString(meta, "cluster.id=AAAAAAAAAAAAAAAAAAAAAA\nnode.id=1\nversion=1\n");
+		Files.deleteIfExists(data.resolve("kafka").resolve("cluster.properties"));
+		DistributedApplication.Builder builder = DistributedApplication.builder(HostOptions.of(options));
+		builder.addKafka("kafka", LightModels.freePort(), LightModels.freePort(), 3);
+		DistributedApplication app = builder.build();
+		try {
+			assertThatExceptionOfType(HostingException.class).isThrownBy(app::start)
+				.withMessageContaining("holds a Kafka cluster of 1 broker(s), not 3")
+				.withMessageContaining("--fresh");
+			assertThat(app.resources()).allSatisfy((broker) -> assertThat(broker.pids()).isEmpty());
+		}
+		finally {
+			app.stop();
 		}
 	}
 

@@ -69,7 +69,7 @@ public class OutboxRelayAutoConfiguration {
 		return new KafkaAdmin.NewTopics(properties.topicsToCreate()
 			.entrySet()
 			.stream()
-			.map((topic) -> new NewTopic(topic.getKey(), topic.getValue().partitions(), topic.getValue().replicas()))
+			.map((topic) -> topic.getValue().newTopic(topic.getKey()))
 			.toArray(NewTopic[]::new));
 	}
 

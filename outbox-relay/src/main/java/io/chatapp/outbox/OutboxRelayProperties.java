@@ -3,6 +3,9 @@ package io.chatapp.outbox;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+
+import org.apache.kafka.clients.admin.NewTopic;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -48,7 +51,7 @@ public record OutboxRelayProperties(@DefaultValue("true") boolean enabled, @Defa
 
 	/**
 	 * The topics to create: the defaults, with configured entries merged over them.
-	 * @return topic settings by name, every value filled in
+	 * @return topic settings by name, the partitions filled in
 	 */
 	Map<String, Topic> topicsToCreate() {
 		Map<String, Topic> merged = new LinkedHashMap<>(DEFAULT_TOPICS);
@@ -62,7 +65,9 @@ public record OutboxRelayProperties(@DefaultValue("true") boolean enabled, @Defa
 	 *
 	 * @param partitions number of partitions (1 when unset); per-key order holds within
 	 * one partition, so more partitions spread keys, never split one
-	 * @param replicas replication factor (1 when unset; 3 on a production cluster)
+	 * @param replicas replication factor; when unset the brokers'
+	 * {@code default.replication.factor} applies (1 on a single broker, 3 on a cluster
+	 * configured for it), so the same service runs on either
 	 */
 	public record Topic(Integer partitions, Short replicas) {
 
@@ -72,8 +77,14 @@ public record OutboxRelayProperties(@DefaultValue("true") boolean enabled, @Defa
 		}
 
 		Topic withDefaults() {
-			return new Topic((this.partitions != null) ? this.partitions : 1,
-					(this.replicas != null) ? this.replicas : 1);
+			return new Topic((this.partitions != null) ? this.partitions : 1, this.replicas);
+		}
+
+		/**
+		 * The topic to create; without a replica count the broker's default applies.
+		 */
+		NewTopic newTopic(String name) {
+			return new NewTopic(name, Optional.ofNullable(this.partitions), Optional.ofNullable(this.replicas));
 		}
 
 	}

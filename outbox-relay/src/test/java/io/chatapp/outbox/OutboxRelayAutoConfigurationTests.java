@@ -58,9 +58,25 @@ class OutboxRelayAutoConfigurationTests {
 					.stream()
 					.collect(Collectors.toMap(Map.Entry::getKey,
 							(topic) -> topic.getValue().partitions() + "x" + topic.getValue().replicas()));
-				assertThat(byName).containsOnly(Map.entry("chat.events", "12x3"), Map.entry("user.events", "6x1"),
-						Map.entry("audit.events", "2x1"));
+				assertThat(byName).containsOnly(Map.entry("chat.events", "12x3"), Map.entry("user.events", "6xnull"),
+						Map.entry("audit.events", "2xnull"));
 			});
+	}
+
+	@Test
+	void topicsWithoutAReplicaCountGetTheBrokersDefault() {
+		this.service.withPropertyValues("chatapp.outbox.topics.[chat.events].replicas=3").run((context) -> {
+			Map<String, NewTopic> topics = context.getBean(OutboxRelayProperties.class)
+				.topicsToCreate()
+				.entrySet()
+				.stream()
+				.collect(Collectors.toMap(Map.Entry::getKey, (topic) -> topic.getValue().newTopic(topic.getKey())));
+			// -1 asks the broker for its default.replication.factor: 1 on a single
+			// broker, 3 on a cluster that survives the loss of one.
+			assertThat(topics.get("user.events").replicationFactor()).isEqualTo((short) -1);
+			assertThat(topics.get("user.events").numPartitions()).isEqualTo(6);
+			assertThat(topics.get("chat.events").replicationFactor()).isEqualTo((short) 3);
+		});
 	}
 
 	@Test

@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 final class LoadGenerator {
 
-	private final ChatClient client;
+	private final List<ChatClient> clients;
 
 	private final List<Sender> senders;
 
@@ -57,14 +57,26 @@ final class LoadGenerator {
 	 * @param messagesPerSecond the total rate, spread evenly over the senders
 	 */
 	LoadGenerator(ChatClient client, List<Sender> senders, double messagesPerSecond) {
-		this.client = client;
+		this(List.of(client), senders, messagesPerSecond);
+	}
+
+	/**
+	 * @param clients one per instance of the API: sender {@code i} uses
+	 * {@code clients[i % clients.size()]}, so the senders are spread evenly
+	 * @param senders who sends where
+	 * @param messagesPerSecond the total rate, spread evenly over the senders
+	 */
+	LoadGenerator(List<ChatClient> clients, List<Sender> senders, double messagesPerSecond) {
+		this.clients = List.copyOf(clients);
 		this.senders = List.copyOf(senders);
 		this.interval = Duration.ofNanos((long) (1e9 * senders.size() / messagesPerSecond));
 	}
 
 	void start() {
-		for (Sender sender : this.senders) {
-			Thread thread = new Thread(() -> run(sender), "load-" + sender.prefix());
+		for (int i = 0; i < this.senders.size(); i++) {
+			Sender sender = this.senders.get(i);
+			ChatClient client = this.clients.get(i % this.clients.size());
+			Thread thread = new Thread(() -> run(client, sender), "load-" + sender.prefix());
 			thread.setDaemon(true);
 			this.threads.add(thread);
 			thread.start();
@@ -145,7 +157,7 @@ final class LoadGenerator {
 		return Duration.ofNanos(this.longestAckWaitNanos.get());
 	}
 
-	private void run(Sender sender) {
+	private void run(ChatClient client, Sender sender) {
 		long next = System.nanoTime();
 		int number = 0;
 		while (!this.stopping) {
@@ -156,19 +168,18 @@ final class LoadGenerator {
 			// After a stall the sender resumes its rate; it does not burst to catch up.
 			next = Math.max(next + this.interval.toNanos(), System.nanoTime());
 			number++;
-			deliver(sender, sender.prefix() + "-" + number, number);
+			deliver(client, sender, sender.prefix() + "-" + number, number);
 		}
 	}
 
-	private void deliver(Sender sender, String clientMessageId, int number) {
+	private void deliver(ChatClient client, Sender sender, String clientMessageId, int number) {
 		this.attempted.put(clientMessageId, sender.chatId());
 		String content = "message " + number + " from " + sender.user().username();
 		long begin = System.nanoTime();
 		Duration backoff = Duration.ofMillis(100);
 		while (!this.abandoning) {
 			try {
-				HttpResponse<String> response = this.client.send(sender.user(), sender.chatId(), clientMessageId,
-						content);
+				HttpResponse<String> response = client.send(sender.user(), sender.chatId(), clientMessageId, content);
 				int status = response.statusCode();
 				record(Integer.toString(status));
 				if (status == 200 || status == 201) {

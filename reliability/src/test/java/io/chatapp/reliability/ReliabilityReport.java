@@ -16,7 +16,9 @@ import java.util.stream.Collectors;
 
 /**
  * Writes the results into {@code docs/reliability.md}, between the {@value #BEGIN} and
- * {@value #END} markers; the rest of the page is prose kept by hand.
+ * {@value #END} markers; the rest of the page is prose kept by hand. Each test class owns
+ * its own pair of markers and rewrites only what lies between them, so the classes may
+ * run in any order, or alone, without clobbering each other's results.
  */
 final class ReliabilityReport {
 
@@ -28,14 +30,26 @@ final class ReliabilityReport {
 	}
 
 	static void write(Path document, List<ScenarioResult> results, Duration total, String commit) {
+		writeSection(document, BEGIN, END, render(results, total, commit));
+	}
+
+	/**
+	 * Replaces what lies between two markers of the document, leaving everything else
+	 * (prose, other sections' results) as it is.
+	 * @param document the page
+	 * @param beginMarker the line before the generated text
+	 * @param endMarker the line after it
+	 * @param content the new generated text
+	 */
+	static void writeSection(Path document, String beginMarker, String endMarker, String content) {
 		try {
 			String page = Files.readString(document, StandardCharsets.UTF_8);
-			int begin = page.indexOf(BEGIN);
-			int end = page.indexOf(END);
-			if (begin < 0 || end < begin) {
-				throw new IllegalStateException(document + " lacks the markers " + BEGIN + " and " + END);
+			int begin = page.indexOf(beginMarker);
+			int end = page.indexOf(endMarker, Math.max(begin, 0));
+			if (begin < 0 || end < 0) {
+				throw new IllegalStateException(document + " lacks the markers " + beginMarker + " and " + endMarker);
 			}
-			String generated = BEGIN + "\n\n" + render(results, total, commit) + "\n";
+			String generated = beginMarker + "\n\n" + content + "\n";
 			Files.writeString(document, page.substring(0, begin) + generated + page.substring(end),
 					StandardCharsets.UTF_8);
 		}
@@ -46,11 +60,7 @@ final class ReliabilityReport {
 
 	static String render(List<ScenarioResult> results, Duration total, String commit) {
 		StringBuilder out = new StringBuilder();
-		out.append(String.format(Locale.ROOT, "Run %s, commit `%s`, %d cores, %s %s (%s), %s; the profile took %s.%n%n",
-				ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")), commit,
-				Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-				System.getProperty("java.version"), System.getProperty("java.vendor"), System.getProperty("os.name"),
-				duration(total)));
+		out.append(runLine(commit, "the profile took " + duration(total)));
 		out.append("| scenario | load | acknowledged | stored | published | applied | duplicates | gaps "
 				+ "| HTTP responses to sends | result |\n");
 		out.append("|---|---|--:|--:|--:|--:|--:|--:|---|---|\n");
@@ -89,19 +99,33 @@ final class ReliabilityReport {
 		return out.toString();
 	}
 
-	private static String load(ScenarioResult result) {
+	/**
+	 * When, where and on what the results were measured.
+	 * @param commit the commit the jars were built from
+	 * @param took how long the run took, as a phrase
+	 * @return a paragraph
+	 */
+	static String runLine(String commit, String took) {
+		return String.format(Locale.ROOT, "Run %s, commit `%s`, %d cores, %s %s (%s), %s; %s.%n%n",
+				ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")), commit,
+				Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+				System.getProperty("java.version"), System.getProperty("java.vendor"), System.getProperty("os.name"),
+				took);
+	}
+
+	static String load(ScenarioResult result) {
 		return String.format(Locale.ROOT, "%.0f msg/s for %s, %d senders in %d chats", result.messagesPerSecond(),
 				duration(result.loadDuration()), result.senders(), result.chats());
 	}
 
-	private static String responses(Map<String, Long> responses) {
+	static String responses(Map<String, Long> responses) {
 		return responses.entrySet()
 			.stream()
 			.map((entry) -> entry.getKey() + ": " + entry.getValue())
 			.collect(Collectors.joining(", "));
 	}
 
-	private static String verdict(ScenarioResult result) {
+	static String verdict(ScenarioResult result) {
 		if (result.violations().isEmpty()) {
 			return "pass";
 		}

@@ -1,8 +1,6 @@
 package io.chatapp.reliability;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +69,7 @@ class ReliabilityTests {
 
 	@BeforeAll
 	void startTheSystem() {
-		this.repositoryRoot = repositoryRoot();
+		this.repositoryRoot = Checkout.root();
 		Path work = Path.of(System.getProperty("reliability.work-dir",
 				Path.of(System.getProperty("java.io.tmpdir"), "chatapp-reliability").toString()));
 		log("starting the system from the built jars, data in " + work);
@@ -91,7 +89,7 @@ class ReliabilityTests {
 			if (!this.results.isEmpty() && Boolean.parseBoolean(System.getProperty("reliability.report", "true"))) {
 				Path document = this.repositoryRoot.resolve("docs/reliability.md");
 				ReliabilityReport.write(document, this.results, Duration.ofNanos(System.nanoTime() - this.begin),
-						commit());
+						Checkout.commit(this.repositoryRoot));
 				log("results written to " + document);
 			}
 		}
@@ -279,42 +277,6 @@ class ReliabilityTests {
 		return new Setup(senders, chatIds, directChatIds);
 	}
 
-	private String commit() {
-		String head = git("rev-parse", "--short", "HEAD");
-		// The document itself changes with every run; anything else means the jars may
-		// not match the commit.
-		String changes = git("status", "--porcelain", "--", ".", ":!docs/reliability.md");
-		return head + (changes.isBlank() ? "" : " with local changes");
-	}
-
-	private String git(String... args) {
-		List<String> command = new ArrayList<>(List.of("git"));
-		command.addAll(List.of(args));
-		try {
-			Process process = new ProcessBuilder(command).directory(this.repositoryRoot.toFile())
-				.redirectErrorStream(true)
-				.start();
-			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-			return (process.waitFor() == 0) ? output : "unknown";
-		}
-		catch (IOException ex) {
-			return "unknown";
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return "unknown";
-		}
-	}
-
-	private static Path repositoryRoot() {
-		for (Path candidate = Path.of("").toAbsolutePath(); candidate != null; candidate = candidate.getParent()) {
-			if (Files.exists(candidate.resolve("mvnw")) && Files.isDirectory(candidate.resolve("apphost"))) {
-				return candidate;
-			}
-		}
-		throw new IllegalStateException("Run from inside the repository");
-	}
-
 	private void log(String message) {
 		System.out.printf(Locale.ROOT, "[reliability %6.1fs] %s%n", (System.nanoTime() - this.begin) / 1e9, message);
 	}
@@ -330,30 +292,6 @@ class ReliabilityTests {
 		 * @return what happened, for the report
 		 */
 		String inject(Clock clock);
-
-	}
-
-	/**
-	 * Time since the load started.
-	 */
-	private static final class Clock {
-
-		private final long start = System.nanoTime();
-
-		Duration elapsed() {
-			return Duration.ofNanos(System.nanoTime() - this.start);
-		}
-
-		String now() {
-			return ReliabilityReport.duration(elapsed());
-		}
-
-		void sleepUntil(Duration offset) {
-			Duration left = offset.minus(elapsed());
-			if (!left.isNegative()) {
-				SystemUnderTest.sleep(left);
-			}
-		}
 
 	}
 

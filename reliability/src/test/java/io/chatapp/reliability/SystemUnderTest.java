@@ -37,11 +37,16 @@ final class SystemUnderTest implements AutoCloseable {
 	/**
 	 * Every port the AppHost opens. They are taken below the kernel's ephemeral range
 	 * (32768 and up on Linux), where an outgoing connection can never hold a port that a
-	 * restarted resource needs again.
+	 * restarted resource needs again. A replica or a further broker listens 10 above the
+	 * one before it, so each port is chosen with the ports 10 and 20 above it free too
+	 * (up to {@value #REPLICA_PORTS} instances of anything).
 	 */
 	private static final List<String> PORT_KEYS = List.of("kafka.port", "kafka.controller-port", "postgres.port",
 			"users-api.port", "users-api.grpc-port", "chats-api.port", "chats-worker.port", "web.port",
 			"dashboard.port", "otlp.http-port", "otlp.grpc-port");
+
+	/** Ports kept per key: the base and one for each further replica or broker. */
+	private static final int REPLICA_PORTS = 3;
 
 	private final Process apphost;
 
@@ -49,12 +54,15 @@ final class SystemUnderTest implements AutoCloseable {
 
 	private final Path output;
 
+	private final int brokers;
+
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-	private SystemUnderTest(Process apphost, Map<String, Integer> ports, Path output) {
+	private SystemUnderTest(Process apphost, Map<String, Integer> ports, Path output, int brokers) {
 		this.apphost = apphost;
 		this.ports = ports;
 		this.output = output;
+		this.brokers = brokers;
 	}
 
 	/**
@@ -88,7 +96,12 @@ final class SystemUnderTest implements AutoCloseable {
 				.redirectErrorStream(true)
 				.redirectOutput(output.toFile())
 				.start();
-			SystemUnderTest system = new SystemUnderTest(process, ports, output);
+			int brokers = extraOptions.stream()
+				.filter((option) -> option.startsWith("kafka.brokers="))
+				.map((option) -> Integer.parseInt(option.substring("kafka.brokers=".length())))
+				.findFirst()
+				.orElse(1);
+			SystemUnderTest system = new SystemUnderTest(process, ports, output, brokers);
 			// Also when the test JVM is stopped from outside (a fork timeout, Ctrl-C): no
 			// AppHost may outlive the run.
 			Runtime.getRuntime().addShutdownHook(new Thread(system::close, "reliability-stop"));
@@ -111,11 +124,28 @@ final class SystemUnderTest implements AutoCloseable {
 	}
 
 	String chatsApi() {
-		return "http://127.0.0.1:" + this.ports.get("chats-api.port");
+		return chatsApi(1);
 	}
 
+	/**
+	 * One chats-api instance of several ({@code --chats-api.replicas}).
+	 * @param replica 1 for {@code chats-api}, 2 for {@code chats-api-2}, ...
+	 * @return its base URL
+	 */
+	String chatsApi(int replica) {
+		return "http://127.0.0.1:" + (this.ports.get("chats-api.port") + 10 * (replica - 1));
+	}
+
+	/**
+	 * Every broker, so that a client still finds the cluster while one of them is down.
+	 * @return the bootstrap servers
+	 */
 	String kafkaBootstrapServers() {
-		return "127.0.0.1:" + this.ports.get("kafka.port");
+		List<String> servers = new ArrayList<>();
+		for (int broker = 0; broker < this.brokers; broker++) {
+			servers.add("127.0.0.1:" + (this.ports.get("kafka.port") + 10 * broker));
+		}
+		return String.join(",", servers);
 	}
 
 	/**
@@ -304,12 +334,24 @@ final class SystemUnderTest implements AutoCloseable {
 		for (String key : PORT_KEYS) {
 			int port;
 			do {
-				port = ThreadLocalRandom.current().nextInt(20000, 32700);
+				port = ThreadLocalRandom.current().nextInt(20000, 32700 - 10 * REPLICA_PORTS);
 			}
-			while (!taken.add(port) || !isFree(port));
+			while (!allFree(port, taken));
+			for (int replica = 0; replica < REPLICA_PORTS; replica++) {
+				taken.add(port + 10 * replica);
+			}
 			ports.put(key, port);
 		}
 		return ports;
+	}
+
+	private static boolean allFree(int base, Set<Integer> taken) {
+		for (int replica = 0; replica < REPLICA_PORTS; replica++) {
+			if (taken.contains(base + 10 * replica) || !isFree(base + 10 * replica)) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static boolean isFree(int port) {

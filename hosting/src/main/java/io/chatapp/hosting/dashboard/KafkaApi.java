@@ -27,7 +27,6 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatapp.hosting.DistributedApplication;
 import io.chatapp.hosting.KafkaResource;
-import io.chatapp.hosting.ResourceSnapshot;
 import io.chatapp.hosting.ResourceState;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -173,6 +172,9 @@ final class KafkaApi extends JsonApi implements AutoCloseable {
 				item.put("partition", info.partition());
 				item.put("leader", (info.leader() != null) ? info.leader().id() : null);
 				item.put("replicas", info.replicas().size());
+				// Below the replica count while a broker of a cluster is down or catching
+				// up.
+				item.put("inSyncReplicas", info.isr().size());
 				item.put("startOffset", first);
 				item.put("endOffset", next);
 				partitionItems.add(item);
@@ -492,21 +494,21 @@ final class KafkaApi extends JsonApi implements AutoCloseable {
 	}
 
 	/**
-	 * The bootstrap servers of the model's Kafka resource, once it is ready.
+	 * The bootstrap servers of the model's Kafka cluster, every broker's, once one of its
+	 * brokers is ready: the page keeps working while any one broker is down.
 	 */
 	private String bootstrapServers() {
-		ResourceSnapshot kafka = this.app.resources()
+		KafkaResource kafka = this.app.resources()
 			.stream()
 			.filter((resource) -> resource.type().equals("kafka"))
 			.findFirst()
+			.flatMap((resource) -> this.app.resource(resource.name()))
+			.map(KafkaResource.class::cast)
 			.orElseThrow(() -> new ApiException(503, "This AppHost has no Kafka resource"));
-		if (kafka.state() != ResourceState.HEALTHY) {
+		if (kafka.brokers().stream().noneMatch((broker) -> broker.state() == ResourceState.HEALTHY)) {
 			throw new ApiException(503, "Kafka is " + kafka.state().label().toLowerCase(Locale.ROOT));
 		}
-		return this.app.resource(kafka.name())
-			.map(KafkaResource.class::cast)
-			.map(KafkaResource::bootstrapServers)
-			.orElseThrow();
+		return kafka.bootstrapServers();
 	}
 
 	private synchronized Admin admin() {

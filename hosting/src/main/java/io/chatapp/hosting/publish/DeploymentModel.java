@@ -1,6 +1,7 @@
 package io.chatapp.hosting.publish;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,11 +64,19 @@ final class DeploymentModel {
 		DeploymentModel model = new DeploymentModel(app.name(), app.version());
 		Map<Integer, String> targets = new LinkedHashMap<>();
 		Map<String, List<ProjectResource>> projects = new LinkedHashMap<>();
+		Map<String, String> clusters = new HashMap<>();
 		for (Resource resource : app.declaredResources()) {
 			if (resource instanceof ProjectResource project) {
 				projects.computeIfAbsent(project.serviceName(), (name) -> new ArrayList<>()).add(project);
 			}
-			else if (resource instanceof KafkaResource kafka) {
+			else if (resource instanceof KafkaResource broker) {
+				// A cluster of embedded brokers is one Kafka there, named after its first
+				// broker; the target runs as many brokers as it needs.
+				KafkaResource kafka = broker.brokers().get(0);
+				clusters.put(broker.name(), kafka.name());
+				if (kafka != broker) {
+					continue;
+				}
 				model.kafkas.add(new Kafka(kafka.name(), kafka.isExternal(),
 						kafka.isExternal() ? kafka.bootstrapServers() : addresses.kafka(kafka.name())));
 				// An external cluster keeps its address, even a local one.
@@ -112,7 +121,7 @@ final class DeploymentModel {
 			first.waitsFor()
 				.stream()
 				.map((resource) -> (resource instanceof ProjectResource project) ? project.serviceName()
-						: resource.name())
+						: clusters.getOrDefault(resource.name(), resource.name()))
 				.forEach(waits::add);
 			model.services.add(new Service(name, first.isJob(), instances.size(), first.endpointList(), environment,
 					List.copyOf(waits), first.computeResources()));

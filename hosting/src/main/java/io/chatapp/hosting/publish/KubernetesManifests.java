@@ -166,14 +166,12 @@ final class KubernetesManifests {
 		kafka.put("config", config);
 		Map<String, Object> spec = new LinkedHashMap<>();
 		spec.put("kafka", kafka);
-		spec.put("entityOperator", Map.of("topicOperator", Map.of(), "userOperator", Map.of()));
-		GenericKubernetesResource cluster = new GenericKubernetesResourceBuilder()
-			.withApiVersion("kafka.strimzi.io/v1beta2")
+		spec.put("entityOperator", ordered("topicOperator", Map.of(), "userOperator", Map.of()));
+		GenericKubernetesResource cluster = new GenericKubernetesResourceBuilder().withApiVersion("kafka.strimzi.io/v1")
 			.withKind("Kafka")
 			.withNewMetadata()
 			.withName(name)
 			.withLabels(labels(name))
-			.withAnnotations(ordered("strimzi.io/node-pools", "enabled", "strimzi.io/kraft", "enabled"))
 			.endMetadata()
 			.build();
 		cluster.setAdditionalProperty("spec", spec);
@@ -190,8 +188,7 @@ final class KubernetesManifests {
 		poolSpec.put("storage", ordered("type", "jbod", "volumes", List.of(volume)));
 		Map<String, String> poolLabels = labels(name);
 		poolLabels.put("strimzi.io/cluster", name);
-		GenericKubernetesResource pool = new GenericKubernetesResourceBuilder()
-			.withApiVersion("kafka.strimzi.io/v1beta2")
+		GenericKubernetesResource pool = new GenericKubernetesResourceBuilder().withApiVersion("kafka.strimzi.io/v1")
 			.withKind("KafkaNodePool")
 			.withNewMetadata()
 			.withName(name + "-dual-role")
@@ -203,11 +200,11 @@ final class KubernetesManifests {
 	}
 
 	private List<HasMetadata> postgres(DeploymentModel.Postgres postgres) {
-		String secret = postgres.name() + "-superuser";
+		// No superuserSecret: CloudNativePG generates the administrator's password into
+		// <name>-superuser, and the jobs that log in as the administrator read it there.
 		Map<String, Object> spec = new LinkedHashMap<>();
 		spec.put("instances", 3);
 		spec.put("enableSuperuserAccess", true);
-		spec.put("superuserSecret", Map.of("name", secret));
 		spec.put("storage", Map.of("size", "20Gi"));
 		GenericKubernetesResource cluster = new GenericKubernetesResourceBuilder()
 			.withApiVersion("postgresql.cnpg.io/v1")
@@ -218,21 +215,40 @@ final class KubernetesManifests {
 			.endMetadata()
 			.build();
 		cluster.setAdditionalProperty("spec", spec);
-		return List.of(new SecretBuilder().withNewMetadata()
-			.withName(secret)
-			.withLabels(labels(postgres.name()))
-			.endMetadata()
-			.withType("kubernetes.io/basic-auth")
-			.withStringData(ordered("username", postgres.adminUser(), "password", postgres.adminPassword()))
-			.build(), cluster);
+		return List.of(cluster);
+	}
+
+	/**
+	 * The operator's Secret that holds a variable's value instead of the service's own
+	 * Secret: the administrator's password of a PostgreSQL the cluster runs.
+	 * @return the Secret's name, or {@code null}
+	 */
+	private String operatorSecret(DeploymentModel.Service service, String variable) {
+		if (!variable.equals("SPRING_DATASOURCE_PASSWORD")) {
+			return null;
+		}
+		String user = service.environment().get("SPRING_DATASOURCE_USERNAME");
+		String url = service.environment().get("SPRING_DATASOURCE_URL");
+		return this.model.postgres.stream()
+			.filter((postgres) -> !postgres.external() && postgres.adminUser().equals(user)
+					&& postgres.jdbcUrl().equals(url))
+			.map((postgres) -> postgres.name() + "-superuser")
+			.findFirst()
+			.orElse(null);
 	}
 
 	private List<HasMetadata> service(DeploymentModel.Service service) {
 		List<HasMetadata> objects = new ArrayList<>();
 		Map<String, String> config = new LinkedHashMap<>();
 		Map<String, String> secrets = new LinkedHashMap<>();
+		Map<String, String> operatorSecrets = new LinkedHashMap<>();
 		service.environment().forEach((variable, value) -> {
 			if (variable.equals(DeploymentModel.INSTANCE_ATTRIBUTES)) {
+				return;
+			}
+			String operatorSecret = operatorSecret(service, variable);
+			if (operatorSecret != null) {
+				operatorSecrets.put(variable, operatorSecret);
 				return;
 			}
 			(DeploymentModel.isSecret(variable) ? secrets : config).put(variable, value);
@@ -261,6 +277,12 @@ final class KubernetesManifests {
 				.withNewSecretKeyRef(variable, secretName, false)
 				.endValueFrom()
 				.build()));
+		operatorSecrets.forEach((variable,
+				secret) -> env.add(new EnvVarBuilder().withName(variable)
+					.withNewValueFrom()
+					.withNewSecretKeyRef("password", secret, false)
+					.endValueFrom()
+					.build()));
 		if (service.environment().containsKey(DeploymentModel.INSTANCE_ATTRIBUTES)) {
 			// One instance id per pod, as the AppHost gives one per replica.
 			env.add(new EnvVarBuilder().withName("POD_NAME")

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -49,8 +50,8 @@ public final class ManifestValidator {
 			Map.entry("v1/ServiceAccount", ServiceAccount.class), Map.entry("apps/v1/Deployment", Deployment.class),
 			Map.entry("batch/v1/Job", Job.class), Map.entry("rbac.authorization.k8s.io/v1/Role", Role.class),
 			Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class),
-			Map.entry("kafka.strimzi.io/v1beta2/Kafka", GenericKubernetesResource.class),
-			Map.entry("kafka.strimzi.io/v1beta2/KafkaNodePool", GenericKubernetesResource.class),
+			Map.entry("kafka.strimzi.io/v1/Kafka", GenericKubernetesResource.class),
+			Map.entry("kafka.strimzi.io/v1/KafkaNodePool", GenericKubernetesResource.class),
 			Map.entry("postgresql.cnpg.io/v1/Cluster", GenericKubernetesResource.class));
 
 	private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -116,6 +117,7 @@ public final class ManifestValidator {
 		}
 		Map<String, ConfigMap> configMaps = byName(objects, ConfigMap.class);
 		Map<String, Secret> secrets = byName(objects, Secret.class);
+		operatorSecrets(objects).forEach(secrets::putIfAbsent);
 		Map<String, Job> jobs = byName(objects, Job.class);
 		Map<String, ServiceAccount> accounts = byName(objects, ServiceAccount.class);
 		Map<String, Role> roles = byName(objects, Role.class);
@@ -210,6 +212,38 @@ public final class ManifestValidator {
 			}
 		});
 		return problems;
+	}
+
+	/**
+	 * The Secrets an operator creates for its resources, with the keys it documents:
+	 * CloudNativePG writes {@code <cluster>-app} for the application owner and, with
+	 * {@code enableSuperuserAccess} and no {@code superuserSecret} of its own,
+	 * {@code <cluster>-superuser} with a generated password.
+	 */
+	private static Map<String, Secret> operatorSecrets(List<HasMetadata> objects) {
+		List<String> keys = List.of("username", "password", "dbname", "host", "port", "uri", "jdbc-uri", "pgpass");
+		Map<String, Secret> secrets = new LinkedHashMap<>();
+		for (HasMetadata object : objects) {
+			if (object instanceof GenericKubernetesResource cluster && cluster.getKind().equals("Cluster")
+					&& cluster.getApiVersion().startsWith("postgresql.cnpg.io/")) {
+				List<String> names = new ArrayList<>(List.of(name(cluster) + "-app"));
+				if (Boolean.TRUE.equals(cluster.get("spec", "enableSuperuserAccess"))
+						&& cluster.get("spec", "superuserSecret") == null) {
+					names.add(name(cluster) + "-superuser");
+				}
+				for (String name : names) {
+					Map<String, String> data = new LinkedHashMap<>();
+					keys.forEach((key) -> data.put(key, ""));
+					secrets.put(name,
+							new SecretBuilder().withNewMetadata()
+								.withName(name)
+								.endMetadata()
+								.withStringData(data)
+								.build());
+				}
+			}
+		}
+		return secrets;
 	}
 
 	/**

@@ -58,6 +58,17 @@ public final class Publisher {
 	}
 
 	/**
+	 * Checks the files offline (see {@link ManifestValidator}).
+	 * @param target {@code kubernetes} or {@code compose}
+	 * @param files what {@link #files} returned for that target
+	 * @return the problems found, none when the files are consistent
+	 */
+	public static List<String> validate(String target, Map<String, String> files) {
+		return target.equals("compose") ? ManifestValidator.validateCompose(files.get("compose.yaml"))
+				: ManifestValidator.validateKubernetes(files);
+	}
+
+	/**
 	 * Writes the files into a directory, replacing files an earlier publish wrote there
 	 * (and only those).
 	 * @param files file name to content

@@ -36,6 +36,14 @@ class ManifestValidatorTests {
 	}
 
 	@Test
+	void anOperatorSecretCountsOnlyWhenTheOperatorCreatesIt() {
+		assertThat(broken("postgres.yaml",
+				(yaml) -> yaml.replace("enableSuperuserAccess: true", "enableSuperuserAccess: false")))
+			.anySatisfy((problem) -> assertThat(problem)
+				.contains("SPRING_DATASOURCE_PASSWORD names Secret postgres-superuser, which does not exist"));
+	}
+
+	@Test
 	void aServiceSelectingNoPodsIsReported() {
 		assertThat(broken("gateway.yaml",
 				(yaml) -> replaceLast(yaml, "app.kubernetes.io/name: \"gateway\"",

@@ -42,8 +42,20 @@ class PublisherTests {
 		assertThat(find(objects, ConfigMap.class, "gateway-config").getData())
 			.containsEntry("ORDERS_URLS", "http://orders-api:16001")
 			.containsEntry("ORDERS_GRPC", "static://orders-api:16002");
-		assertThat(find(objects, Secret.class, "migration-secrets").getStringData()).containsKeys("ORDERS_DB_PASSWORD",
-				"SPRING_DATASOURCE_PASSWORD");
+		// The administrator's password is the one CloudNativePG generates, never a value
+		// in the files.
+		assertThat(find(objects, Secret.class, "migration-secrets").getStringData())
+			.containsOnlyKeys("ORDERS_DB_PASSWORD");
+		assertThat(
+				find(objects, Job.class, "migration").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+			.filteredOn((variable) -> variable.getName().equals("SPRING_DATASOURCE_PASSWORD"))
+			.singleElement()
+			.satisfies((variable) -> {
+				assertThat(variable.getValueFrom().getSecretKeyRef().getName()).isEqualTo("postgres-superuser");
+				assertThat(variable.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
+			});
+		assertThat(objects).noneMatch(
+				(object) -> object instanceof Secret && object.getMetadata().getName().equals("postgres-superuser"));
 
 		Deployment deployment = find(objects, Deployment.class, "orders-api");
 		assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
@@ -62,8 +74,8 @@ class PublisherTests {
 			.satisfies((job) -> assertThat(job.getImage()).isEqualTo("shop/migration:1.2.3"));
 
 		GenericKubernetesResource kafka = find(objects, GenericKubernetesResource.class, "kafka");
-		assertThat(kafka.getMetadata().getAnnotations()).containsEntry("strimzi.io/node-pools", "enabled")
-			.containsEntry("strimzi.io/kraft", "enabled");
+		// Strimzi 1.0 serves only v1, where KRaft and node pools need no annotations.
+		assertThat(kafka.getApiVersion()).isEqualTo("kafka.strimzi.io/v1");
 		assertThat((Object) kafka.get("spec", "kafka", "config", "min.insync.replicas")).isEqualTo(2);
 		assertThat((Object) kafka.get("spec", "kafka", "config", "default.replication.factor")).isEqualTo(3);
 		GenericKubernetesResource pool = find(objects, GenericKubernetesResource.class, "kafka-dual-role");
