@@ -25,7 +25,7 @@ public final class CheckImages {
 
 	private static final Pattern ENTRYPOINT = Pattern.compile("\"Entrypoint\"\\s*:\\s*\\[(.*?)]");
 
-	private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
+	private static final Pattern QUOTED = Pattern.compile("(\"(?:[^\"\\\\]|\\\\.)*\")");
 
 	public static void main(String[] args) throws IOException {
 		if (args.length == 0) {
@@ -168,6 +168,16 @@ public final class CheckImages {
 			in.skipNBytes((512 - size % 512) % 512);
 			if (type == 'L') {
 				longName = new String(content.toByteArray(), StandardCharsets.UTF_8).replace("\0", "");
+				continue;
+			}
+			if (type == 'x') {
+				// PAX records, "<length> <key>=<value>\n": a path too long for the header.
+				for (String paxRecord : new String(content.toByteArray(), StandardCharsets.UTF_8).split("\n")) {
+					int space = paxRecord.indexOf(' ');
+					if (space > 0 && paxRecord.startsWith("path=", space + 1)) {
+						longName = paxRecord.substring(space + 6);
+					}
+				}
 				continue;
 			}
 			if (longName != null) {

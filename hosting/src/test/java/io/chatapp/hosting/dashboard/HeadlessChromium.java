@@ -33,6 +33,15 @@ final class HeadlessChromium implements AutoCloseable {
 	}
 
 	/**
+	 * Skips the calling test class when Chromium is not installed; call it before
+	 * starting anything else.
+	 */
+	static void assumeInstalled() {
+		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+				"Chromium is not installed (apt-get install chromium chromium-driver)");
+	}
+
+	/**
 	 * Starts a browser, or skips the calling test class when Chromium is not installed.
 	 * @param width window width in pixels
 	 * @param height window height in pixels
@@ -40,8 +49,7 @@ final class HeadlessChromium implements AutoCloseable {
 	 * @throws IOException when the profile directory cannot be created
 	 */
 	static HeadlessChromium start(int width, int height) throws IOException {
-		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-				"Chromium is not installed (apt-get install chromium chromium-driver)");
+		assumeInstalled();
 		Path profile = Files.createTempDirectory("dashboard-chromium");
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(CHROMIUM.toFile());

@@ -1,12 +1,10 @@
 package io.chatapp.hosting.dashboard;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -31,14 +29,11 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The resources page in a real headless Chromium, as {@link DashboardBrowserTests} drives
@@ -48,10 +43,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResourcesPageBrowserTests {
-
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
 	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
@@ -63,12 +54,11 @@ class ResourcesPageBrowserTests {
 
 	private ChromeDriver browser;
 
-	private Path profile;
+	private HeadlessChromium chromium;
 
 	@BeforeAll
 	void start() throws IOException {
-		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-				"Chromium is not installed (apt-get install chromium chromium-driver)");
+		HeadlessChromium.assumeInstalled();
 		Map<String, String> options = LightModels.options("resources-page");
 		options.put("web.args", "--signing.key=k3y-value --verbose");
 		DistributedApplication.Builder builder = DistributedApplication.builder(HostOptions.of(options));
@@ -85,16 +75,8 @@ class ResourcesPageBrowserTests {
 				this.store::errorCount);
 		this.app.start();
 
-		this.profile = Files.createTempDirectory("resources-chromium");
-		ChromeOptions chrome = new ChromeOptions();
-		chrome.setBinary(CHROMIUM.toFile());
-		chrome.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-				"--window-size=1440,1000", "--user-data-dir=" + this.profile);
-		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-			.usingAnyFreePort()
-			.build();
-		this.browser = new ChromeDriver(service, chrome);
+		this.chromium = HeadlessChromium.start(1440, 1000);
+		this.browser = this.chromium.driver();
 		Files.createDirectories(SCREENSHOTS);
 	}
 
@@ -107,19 +89,14 @@ class ResourcesPageBrowserTests {
 
 	@AfterAll
 	void stop() throws IOException {
-		if (this.browser != null) {
-			this.browser.quit();
+		if (this.chromium != null) {
+			this.chromium.close();
 		}
 		if (this.app != null) {
 			this.app.stop();
 		}
 		if (this.dashboard != null) {
 			this.dashboard.close();
-		}
-		if (this.profile != null) {
-			try (var files = Files.walk(this.profile)) {
-				files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-			}
 		}
 	}
 

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -43,14 +42,11 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The telemetry pages (traces, structured and console logs, metrics) in a real headless
@@ -62,10 +58,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TelemetryPagesBrowserTests {
 
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
 	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
 	private DistributedApplication app;
@@ -74,14 +66,13 @@ class TelemetryPagesBrowserTests {
 
 	private WebDriver browser;
 
-	private Path profile;
+	private HeadlessChromium chromium;
 
 	private int webPort;
 
 	@BeforeAll
 	void start() throws IOException {
-		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-				"Chromium is not installed (apt-get install chromium chromium-driver)");
+		HeadlessChromium.assumeInstalled();
 		this.webPort = LightModels.freePort();
 		Map<String, String> settings = LightModels.options("telemetry-pages");
 		// The services of the synthetic telemetry, declared one after the other (the hard
@@ -99,34 +90,21 @@ class TelemetryPagesBrowserTests {
 		this.dashboard = Dashboard.start(this.app, Dashboard.Settings.loopback(0), new TelemetryApi(store));
 		this.app.start();
 
-		this.profile = Files.createTempDirectory("telemetry-chromium");
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM.toFile());
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-				"--window-size=1440,900", "--user-data-dir=" + this.profile);
-		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-			.usingAnyFreePort()
-			.build();
-		this.browser = new ChromeDriver(service, options);
+		this.chromium = HeadlessChromium.start(1440, 900);
+		this.browser = this.chromium.driver();
 		Files.createDirectories(SCREENSHOTS);
 	}
 
 	@AfterAll
 	void stop() throws IOException {
-		if (this.browser != null) {
-			this.browser.quit();
+		if (this.chromium != null) {
+			this.chromium.close();
 		}
 		if (this.app != null) {
 			this.app.stop();
 		}
 		if (this.dashboard != null) {
 			this.dashboard.close();
-		}
-		if (this.profile != null) {
-			try (var files = Files.walk(this.profile)) {
-				files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-			}
 		}
 	}
 
