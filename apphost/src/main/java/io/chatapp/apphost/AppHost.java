@@ -77,15 +77,16 @@ public final class AppHost {
 			.waitFor(postgres);
 
 		// Services. Their compute resources are what a deployment reserves and caps
-		// (--publish): estimates from the production heaps (-Xmx1g) and what the
-		// benchmarks saw, not the AppHost's own limits; chats-api holds the live
-		// sockets and needs the most.
+		// (--publish), not the AppHost's own limits: from each service's resident memory
+		// under the benchmarks with its heap sized as in a container of that limit
+		// (apphost/README.md). chats-api holds the live sockets and needs the most:
+		// 20,000 of them took 1,440 MiB.
 		DistributedApplication.ProjectBuilder usersApi = builder.addService("users-api", builder.jar("users-api"))
 			.withHttpEndpoint(options.port("users-api.port", 5002))
 			.withEndpoint("grpc", "grpc", options.port("users-api.grpc-port", 5003), "SPRING_GRPC_SERVER_PORT")
 			.withReference(postgres.login("users_app", usersDbPassword))
 			.withReference(kafka)
-			.withComputeResources(new ComputeResources("250m", "512Mi", "1", "768Mi"))
+			.withComputeResources(new ComputeResources("250m", "512Mi", "1", "1Gi"))
 			.withReplicas(options.replicas("users-api"))
 			.waitFor(kafka)
 			.waitForCompletion(migration);
@@ -101,7 +102,7 @@ public final class AppHost {
 			.withReference(kafka)
 			.withEnvironment("SPRING_GRPC_CLIENT_CHANNEL_USERS_TARGET", usersGrpcTarget)
 			.withEnvironment("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI", usersJwks)
-			.withComputeResources(new ComputeResources("500m", "768Mi", "2", "1280Mi"))
+			.withComputeResources(new ComputeResources("500m", "1Gi", "2", "2Gi"))
 			.withReplicas(options.replicas("chats-api"))
 			.waitFor(kafka)
 			.waitForCompletion(migration);
@@ -118,7 +119,7 @@ public final class AppHost {
 			.withReference(postgres.login("chats_app", chatsDbPassword))
 			.withReference(kafka)
 			.withEnvironment("SPRING_GRPC_CLIENT_CHANNEL_USERS_TARGET", usersGrpcTarget)
-			.withComputeResources(new ComputeResources("500m", "640Mi", "2", "1024Mi"))
+			.withComputeResources(new ComputeResources("500m", "512Mi", "2", "1Gi"))
 			.withReplicas(options.replicas("chats-worker"))
 			.waitFor(kafka)
 			.waitForCompletion(migration);
