@@ -46,7 +46,11 @@ final class KubernetesManifests {
 	/** The account whose pods may read Jobs, to wait for one to complete. */
 	static final String JOB_WAITER = "job-waiter";
 
-	static final String KUBECTL_IMAGE = "bitnami/kubectl:1.33";
+	/**
+	 * The Kubernetes project's own kubectl image (Bitnami's versioned tags are no longer
+	 * served).
+	 */
+	static final String KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.34.1";
 
 	static final String NAME_LABEL = "app.kubernetes.io/name";
 

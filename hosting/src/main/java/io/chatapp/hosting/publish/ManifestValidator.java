@@ -41,6 +41,15 @@ import org.yaml.snakeyaml.Yaml;
  */
 public final class ManifestValidator {
 
+	/**
+	 * An image reference as registries and runtimes accept it: an optional registry host
+	 * (with a port), lower-case path components, an optional tag and digest.
+	 */
+	private static final Pattern IMAGE_REFERENCE = Pattern
+		.compile("(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+				+ "(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
+				+ "(?:@sha256:[a-f0-9]{64})?");
+
 	private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
 
 	private static final Pattern LOCAL_ADDRESS = Pattern.compile("127\\.0\\.0\\.1|localhost");
@@ -140,6 +149,7 @@ public final class ManifestValidator {
 			}
 			for (Container container : containers(pod).toList()) {
 				checkEnvironment(owner, container, configMaps, secrets, problems);
+				checkImage(owner + " container " + container.getName(), container.getImage(), problems);
 			}
 			for (Container init : pod.getSpec().getInitContainers()) {
 				String command = String.join(" ", init.getCommand());
@@ -214,6 +224,12 @@ public final class ManifestValidator {
 		return problems;
 	}
 
+	private static void checkImage(String owner, String image, List<String> problems) {
+		if (image == null || !IMAGE_REFERENCE.matcher(image).matches()) {
+			problems.add(owner + ": " + image + " is no valid image reference");
+		}
+	}
+
 	/**
 	 * The Secrets an operator creates for its resources, with the keys it documents:
 	 * CloudNativePG writes {@code <cluster>-app} for the application owner and, with
@@ -268,6 +284,9 @@ public final class ManifestValidator {
 		services.forEach((name, service) -> {
 			if (!(service.get("image") instanceof String image) || image.isBlank()) {
 				problems.add(name + ": no image");
+			}
+			else {
+				checkImage(name, image, problems);
 			}
 			if (service.get("environment") instanceof Map<?, ?> environment) {
 				environment.forEach((variable, value) -> {

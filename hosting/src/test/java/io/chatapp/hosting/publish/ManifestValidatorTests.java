@@ -44,6 +44,22 @@ class ManifestValidatorTests {
 	}
 
 	@Test
+	void aMalformedImageReferenceIsReported() {
+		Map<String, String> files = Publisher.files(PublishModels.shop(Map.of()), "kubernetes",
+				"Registry.example.com:5000/My Team");
+		assertThat(ManifestValidator.validateKubernetes(files)).anySatisfy((problem) -> assertThat(problem).isEqualTo(
+				"Deployment orders-api container orders-api: Registry.example.com:5000/My Team/shop/orders-api:1.2.3"
+						+ " is no valid image reference"));
+		assertThat(ManifestValidator.validateCompose(
+				Publisher.files(PublishModels.shop(Map.of()), "compose", "registry/UPPER").get("compose.yaml")))
+			.anySatisfy(
+					(problem) -> assertThat(problem).contains("registry/UPPER/shop/gateway:1.2.3 is no valid image"));
+		assertThat(ManifestValidator.validateKubernetes(
+				Publisher.files(PublishModels.shop(Map.of()), "kubernetes", "registry.example.com:5000/team")))
+			.isEmpty();
+	}
+
+	@Test
 	void aServiceSelectingNoPodsIsReported() {
 		assertThat(broken("gateway.yaml",
 				(yaml) -> replaceLast(yaml, "app.kubernetes.io/name: \"gateway\"",
