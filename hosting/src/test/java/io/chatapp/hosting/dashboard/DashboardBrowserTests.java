@@ -1,10 +1,6 @@
 package io.chatapp.hosting.dashboard;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
@@ -16,10 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -34,8 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardBrowserTests {
-
-	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
 	private DistributedApplication app;
 
@@ -55,7 +47,6 @@ class DashboardBrowserTests {
 
 		this.chromium = HeadlessChromium.start(1440, 900);
 		this.browser = this.chromium.driver();
-		Files.createDirectories(SCREENSHOTS);
 	}
 
 	@AfterAll
@@ -74,28 +65,29 @@ class DashboardBrowserTests {
 	@Test
 	void resourcesShowsEveryResourceWithItsStateAndActions() throws IOException {
 		this.browser.get(this.dashboard.url() + "/");
-		WebElement web = waitFor(By.cssSelector("tr[data-resource='web'] [data-state='HEALTHY']"));
+		WebElement web = this.chromium.waitFor(By.cssSelector("tr[data-resource='web'] [data-state='HEALTHY']"));
 		assertThat(web.getText()).isEqualTo("Healthy");
-		WebElement setup = waitFor(By.cssSelector("tr[data-resource='setup'] [data-state='EXITED']"));
+		WebElement setup = this.chromium.waitFor(By.cssSelector("tr[data-resource='setup'] [data-state='EXITED']"));
 		assertThat(setup.getText()).isEqualTo("Exited (0)");
 		WebElement row = this.browser.findElement(By.cssSelector("tr[data-resource='web']"));
 		assertThat(row.findElement(By.cssSelector("a[href^='http://127.0.0.1:']")).isDisplayed()).isTrue();
 		assertThat(row.findElement(By.cssSelector("button[data-action='stop']")).isEnabled()).isTrue();
 		assertThat(row.findElement(By.cssSelector("button[data-action='start']")).isEnabled()).isFalse();
-		screenshot("resources");
+		this.chromium.screenshot("resources");
 	}
 
 	@Test
 	void tracesListTheTraceAcrossThreeServicesAndShowItsWaterfall() throws IOException {
 		this.browser.get(this.dashboard.url() + "/traces");
-		WebElement trace = waitFor(By.cssSelector("tr[data-trace='" + SyntheticTelemetry.SEND_TRACE + "']"));
+		WebElement trace = this.chromium
+			.waitFor(By.cssSelector("tr[data-trace='" + SyntheticTelemetry.SEND_TRACE + "']"));
 		List<String> chips = trace.findElements(By.cssSelector(".chip")).stream().map(WebElement::getText).toList();
 		assertThat(chips).contains("chats-api", "users-api");
-		screenshot("traces");
+		this.chromium.screenshot("traces");
 
 		trace.click();
 		new WebDriverWait(this.browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/trace?id="));
-		waitFor(By.cssSelector(".waterfall .row[data-span]"));
+		this.chromium.waitFor(By.cssSelector(".waterfall .row[data-span]"));
 		List<WebElement> spans = this.browser.findElements(By.cssSelector(".waterfall .row[data-span]"));
 		// Six spans of the send, and the worker's span from the trace linked to it.
 		assertThat(spans).hasSize(7);
@@ -104,36 +96,26 @@ class DashboardBrowserTests {
 		assertThat(this.browser.findElements(By.cssSelector(".waterfall .span-bar"))).hasSize(7);
 
 		this.browser.findElement(By.cssSelector(".waterfall .row[data-span='c000000000000001']")).click();
-		WebElement detail = waitFor(By.cssSelector("#detail h3"));
+		WebElement detail = this.chromium.waitFor(By.cssSelector("#detail h3"));
 		assertThat(detail.getText()).isEqualTo("chat.events process");
 		String panel = this.browser.findElement(By.id("detail")).getText();
 		assertThat(panel).contains("messaging.consumer.group.name", "notification stored", "LINKS (1)");
-		screenshot("trace");
+		this.chromium.screenshot("trace");
 	}
 
 	@Test
 	void otherPagesRender() throws IOException {
 		this.browser.get(this.dashboard.url() + "/structured");
-		waitFor(By.xpath("//td[contains(., 'Message stored in chat 42')]"));
-		screenshot("structured-logs");
+		this.chromium.waitFor(By.xpath("//td[contains(., 'Message stored in chat 42')]"));
+		this.chromium.screenshot("structured-logs");
 
 		this.browser.get(this.dashboard.url() + "/metrics?resource=chats-api&name=jvm.memory.used");
-		waitFor(By.cssSelector("#chart path"));
-		screenshot("metrics");
+		this.chromium.waitFor(By.cssSelector("#chart path"));
+		this.chromium.screenshot("metrics");
 
 		this.browser.get(this.dashboard.url() + "/console");
-		waitFor(By.xpath("//pre[@id='lines']/span[contains(., 'web listening on')]"));
-		screenshot("console-logs");
-	}
-
-	private WebElement waitFor(By locator) {
-		return new WebDriverWait(this.browser, Duration.ofSeconds(15))
-			.until(ExpectedConditions.visibilityOfElementLocated(locator));
-	}
-
-	private void screenshot(String name) throws IOException {
-		File file = ((ChromeDriver) this.browser).getScreenshotAs(OutputType.FILE);
-		Files.copy(file.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+		this.chromium.waitFor(By.xpath("//pre[@id='lines']/span[contains(., 'web listening on')]"));
+		this.chromium.screenshot("console-logs");
 	}
 
 }

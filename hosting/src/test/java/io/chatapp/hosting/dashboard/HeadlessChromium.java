@@ -4,11 +4,18 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Comparator;
 
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -22,6 +29,8 @@ final class HeadlessChromium implements AutoCloseable {
 	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
 	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
 	private final Path profile;
 
@@ -70,6 +79,27 @@ final class HeadlessChromium implements AutoCloseable {
 
 	ChromeDriver driver() {
 		return this.driver;
+	}
+
+	/**
+	 * Waits up to 30 s for an element to be visible.
+	 * @param locator what to wait for
+	 * @return the element
+	 */
+	WebElement waitFor(By locator) {
+		return new WebDriverWait(this.driver, Duration.ofSeconds(30))
+			.until(ExpectedConditions.visibilityOfElementLocated(locator));
+	}
+
+	/**
+	 * Saves what the window shows as {@code target/screenshots/<name>.png}.
+	 * @param name file name without extension
+	 * @throws IOException when the file cannot be written
+	 */
+	void screenshot(String name) throws IOException {
+		Files.createDirectories(SCREENSHOTS);
+		Path file = this.driver.getScreenshotAs(OutputType.FILE).toPath();
+		Files.copy(file, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
 	}
 
 	@Override

@@ -1,9 +1,7 @@
 package io.chatapp.hosting.dashboard;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,8 +39,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResourcesPageBrowserTests {
-
-	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
 	private DistributedApplication app;
 
@@ -77,7 +71,6 @@ class ResourcesPageBrowserTests {
 
 		this.chromium = HeadlessChromium.start(1440, 1000);
 		this.browser = this.chromium.driver();
-		Files.createDirectories(SCREENSHOTS);
 	}
 
 	@AfterEach
@@ -103,9 +96,9 @@ class ResourcesPageBrowserTests {
 	@Test
 	void theDetailsPanelMasksSecretsAndLinksToTheResourcesTelemetry() throws IOException {
 		this.browser.get(this.dashboard.url() + "/");
-		waitFor(By.cssSelector("tr[data-resource='web'] [data-state='HEALTHY']"));
+		this.chromium.waitFor(By.cssSelector("tr[data-resource='web'] [data-state='HEALTHY']"));
 		this.browser.findElement(By.cssSelector("tr[data-resource='web'] td:nth-child(2)")).click();
-		WebElement panel = waitFor(By.cssSelector("#details[data-resource='web']"));
+		WebElement panel = this.chromium.waitFor(By.cssSelector("#details[data-resource='web']"));
 		waitUntil(() -> panel.getText().contains("HTTP 200"));
 
 		String text = panel.getText();
@@ -121,7 +114,7 @@ class ResourcesPageBrowserTests {
 			assertThat(panel.findElement(By.cssSelector("a[data-link='" + link.getKey() + "']")).getAttribute("href"))
 				.isEqualTo(this.dashboard.url() + link.getValue());
 		}
-		screenshot("resource-details");
+		this.chromium.screenshot("resource-details");
 
 		panel.findElement(By.cssSelector("tr[data-env='WEB_DB_PASSWORD'] button.reveal")).click();
 		waitUntil(() -> this.browser.findElement(By.id("details")).getText().contains("s3cret-value"));
@@ -135,43 +128,43 @@ class ResourcesPageBrowserTests {
 	@Test
 	void anErrorRecordShowsAnErrorBadgeLinkingToTheErrorLogs() throws IOException {
 		this.browser.get(this.dashboard.url() + "/");
-		waitFor(By.cssSelector("tr[data-resource='web'] [data-state='HEALTHY']"));
+		this.chromium.waitFor(By.cssSelector("tr[data-resource='web'] [data-state='HEALTHY']"));
 		assertThat(this.browser.findElements(By.cssSelector("tr[data-resource='web'] .error-count"))).isEmpty();
 
 		this.store.add(errorRecord("web", "Could not deliver message 7"));
 
-		WebElement badge = waitFor(By.cssSelector("tr[data-resource='web'] .error-count"));
+		WebElement badge = this.chromium.waitFor(By.cssSelector("tr[data-resource='web'] .error-count"));
 		assertThat(badge.getText()).isEqualTo("1 error");
 		assertThat(badge.getAttribute("href")).endsWith("/structured?resource=web&level=ERROR");
 		assertThat(this.browser.findElements(By.cssSelector("tr[data-resource='setup'] .error-count"))).isEmpty();
-		screenshot("resource-error-badge");
+		this.chromium.screenshot("resource-error-badge");
 	}
 
 	@Test
 	void theDarkThemeFollowsTheSystemSetting() throws IOException {
 		this.browser.get(this.dashboard.url() + "/");
-		waitFor(By.cssSelector("tr[data-resource='web']"));
+		this.chromium.waitFor(By.cssSelector("tr[data-resource='web']"));
 		assertThat(background("body")).isEqualTo("rgb(246, 247, 249)");
 
 		this.browser.executeCdpCommand("Emulation.setEmulatedMedia",
 				Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
 		this.browser.navigate().refresh();
-		waitFor(By.cssSelector("tr[data-resource='web'] [data-state='HEALTHY']"));
+		this.chromium.waitFor(By.cssSelector("tr[data-resource='web'] [data-state='HEALTHY']"));
 
 		assertThat(background("body")).isEqualTo("rgb(20, 21, 27)");
 		assertThat(background(".panel")).isEqualTo("rgb(29, 30, 39)");
 		assertThat(background("#filter")).isEqualTo("rgb(29, 30, 39)");
 		assertThat(background("th")).isEqualTo("rgb(35, 36, 47)");
-		screenshot("resources-dark");
+		this.chromium.screenshot("resources-dark");
 	}
 
 	@Test
 	void keyboardShortcutsNavigateAndAreIgnoredWhileTyping() {
 		this.browser.get(this.dashboard.url() + "/");
-		waitFor(By.cssSelector("tr[data-resource='web']"));
+		this.chromium.waitFor(By.cssSelector("tr[data-resource='web']"));
 
 		keys("?");
-		WebElement help = waitFor(By.id("shortcut-help"));
+		WebElement help = this.chromium.waitFor(By.id("shortcut-help"));
 		assertThat(help.getText()).contains("g r", "g c", "g s", "g t", "g m", "g k", "/");
 		keys(Keys.ESCAPE.toString());
 		waitUntil(() -> this.browser.findElements(By.id("shortcut-help")).isEmpty());
@@ -228,18 +221,8 @@ class ResourcesPageBrowserTests {
 			.build();
 	}
 
-	private WebElement waitFor(By locator) {
-		return new WebDriverWait(this.browser, Duration.ofSeconds(30))
-			.until(ExpectedConditions.visibilityOfElementLocated(locator));
-	}
-
 	private void waitUntil(java.util.function.BooleanSupplier condition) {
 		new WebDriverWait(this.browser, Duration.ofSeconds(15)).until((driver) -> condition.getAsBoolean());
-	}
-
-	private void screenshot(String name) throws IOException {
-		Path file = this.browser.getScreenshotAs(OutputType.FILE).toPath();
-		Files.copy(file, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
 	}
 
 }

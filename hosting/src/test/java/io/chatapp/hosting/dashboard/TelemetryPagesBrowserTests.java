@@ -1,14 +1,10 @@
 package io.chatapp.hosting.dashboard;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,11 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -57,8 +51,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TelemetryPagesBrowserTests {
-
-	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
 	private DistributedApplication app;
 
@@ -92,7 +84,6 @@ class TelemetryPagesBrowserTests {
 
 		this.chromium = HeadlessChromium.start(1440, 900);
 		this.browser = this.chromium.driver();
-		Files.createDirectories(SCREENSHOTS);
 	}
 
 	@AfterAll
@@ -111,7 +102,7 @@ class TelemetryPagesBrowserTests {
 	@Test
 	void theTracePageShowsTheLogsOfTheTraceAndItsLinkedTraceInTimeOrder() throws IOException {
 		this.browser.get(this.dashboard.url() + "/trace?id=" + SyntheticTelemetry.SEND_TRACE);
-		waitFor(By.cssSelector("#trace-logs tr[data-log-span]"));
+		this.chromium.waitFor(By.cssSelector("#trace-logs tr[data-log-span]"));
 
 		List<WebElement> rows = this.browser.findElements(By.cssSelector("#trace-logs tr[data-log-span]"));
 		assertThat(rows).extracting((row) -> row.findElement(By.cssSelector(".log-message")).getText())
@@ -122,7 +113,7 @@ class TelemetryPagesBrowserTests {
 			.hasSize(1);
 
 		rows.get(1).findElement(By.cssSelector("a[data-select-span]")).click();
-		WebElement title = waitFor(By.cssSelector("#detail h3"));
+		WebElement title = this.chromium.waitFor(By.cssSelector("#detail h3"));
 		assertThat(title.getText()).isEqualTo("POST /api/chats/{chatId}/messages");
 		assertThat(this.browser.findElement(By.id("detail")).getText()).contains("LOGS (1)",
 				"Message stored in chat 42");
@@ -132,13 +123,13 @@ class TelemetryPagesBrowserTests {
 		WebElement label = this.browser
 			.findElement(By.cssSelector(".waterfall .row[data-span='a000000000000001'] .label"));
 		assertThat(script("return arguments[0].scrollWidth <= arguments[0].clientWidth", label)).isEqualTo(true);
-		screenshot("telemetry-trace-logs");
+		this.chromium.screenshot("telemetry-trace-logs");
 	}
 
 	@Test
 	void servicesTakeColoursInTheModelsOrderNeighboursClearlyDifferent() {
 		this.browser.get(this.dashboard.url() + "/trace?id=" + SyntheticTelemetry.SEND_TRACE);
-		waitFor(By.cssSelector(".waterfall .row[data-span]"));
+		this.chromium.waitFor(By.cssSelector(".waterfall .row[data-span]"));
 		@SuppressWarnings("unchecked")
 		List<String> colours = (List<String>) script(
 				"return ['web', 'users-api', 'chats-api', 'chats-worker'].map(resourceColor)");
@@ -162,7 +153,7 @@ class TelemetryPagesBrowserTests {
 	@Test
 	void neighboursInThePaletteAreFarApartOnTheHueWheel() {
 		this.browser.get(this.dashboard.url() + "/traces");
-		waitFor(By.cssSelector("nav.side"));
+		this.chromium.waitFor(By.cssSelector("nav.side"));
 		@SuppressWarnings("unchecked")
 		List<String> palette = (List<String>) script("return RESOURCE_PALETTE");
 		// The last one is a grey: any hue.
@@ -176,41 +167,41 @@ class TelemetryPagesBrowserTests {
 	@Test
 	void aLogRecordOpensItsTraceAtItsSpanAndTheTraceIdFilterNarrowsTheLogs() throws IOException {
 		this.browser.get(this.dashboard.url() + "/structured");
-		waitFor(By.xpath("//td[contains(., 'Request failed: boom')]"));
+		this.chromium.waitFor(By.xpath("//td[contains(., 'Request failed: boom')]"));
 		Select level = new Select(this.browser.findElement(By.id("level")));
 		level.selectByValue("ERROR");
 		new WebDriverWait(this.browser, Duration.ofSeconds(10))
 			.until((driver) -> driver.findElements(By.cssSelector("#logs tbody tr[data-severity]")).size() == 1);
 
 		this.browser.get(this.dashboard.url() + "/structured");
-		WebElement trace = waitFor(By.id("trace"));
+		WebElement trace = this.chromium.waitFor(By.id("trace"));
 		trace.sendKeys(SyntheticTelemetry.SEND_TRACE);
 		new WebDriverWait(this.browser, Duration.ofSeconds(10))
 			.until((driver) -> driver.findElements(By.cssSelector("#logs tbody tr[data-severity]")).size() == 2);
 		assertThat(this.browser.getCurrentUrl()).contains("traceId=" + SyntheticTelemetry.SEND_TRACE);
-		screenshot("telemetry-structured-trace");
+		this.chromium.screenshot("telemetry-structured-trace");
 
-		WebElement row = waitFor(By.xpath("//tr[td[contains(., 'Message stored in chat 42')]]"));
+		WebElement row = this.chromium.waitFor(By.xpath("//tr[td[contains(., 'Message stored in chat 42')]]"));
 		row.findElement(By.cssSelector("a[data-trace-link]")).click();
 		new WebDriverWait(this.browser, Duration.ofSeconds(10))
 			.until(ExpectedConditions.urlContains("/trace?id=" + SyntheticTelemetry.SEND_TRACE));
 		assertThat(this.browser.getCurrentUrl()).contains("span=a000000000000001");
-		WebElement selected = waitFor(By.cssSelector(".waterfall .row.selected"));
+		WebElement selected = this.chromium.waitFor(By.cssSelector(".waterfall .row.selected"));
 		assertThat(selected.getAttribute("data-span")).isEqualTo("a000000000000001");
 	}
 
 	@Test
 	void consoleLinesAreColouredByLevelWithASmallResourceMarker() throws Exception {
 		this.browser.get(this.dashboard.url() + "/console");
-		waitFor(By.xpath("//pre[@id='lines']/span[contains(., 'web listening on')]"));
+		this.chromium.waitFor(By.xpath("//pre[@id='lines']/span[contains(., 'web listening on')]"));
 		for (String text : List.of("ERROR payment failed", "WARN queue is filling", "DEBUG cache miss",
 				"INFO all good")) {
 			say(text);
 		}
-		WebElement error = waitFor(By.xpath("//pre[@id='lines']/span[contains(., 'payment failed')]"));
-		WebElement warn = waitFor(By.xpath("//pre[@id='lines']/span[contains(., 'queue is filling')]"));
-		WebElement debug = waitFor(By.xpath("//pre[@id='lines']/span[contains(., 'cache miss')]"));
-		WebElement info = waitFor(By.xpath("//pre[@id='lines']/span[contains(., 'all good')]"));
+		WebElement error = this.chromium.waitFor(By.xpath("//pre[@id='lines']/span[contains(., 'payment failed')]"));
+		WebElement warn = this.chromium.waitFor(By.xpath("//pre[@id='lines']/span[contains(., 'queue is filling')]"));
+		WebElement debug = this.chromium.waitFor(By.xpath("//pre[@id='lines']/span[contains(., 'cache miss')]"));
+		WebElement info = this.chromium.waitFor(By.xpath("//pre[@id='lines']/span[contains(., 'all good')]"));
 
 		assertThat(error.getAttribute("data-level")).isEqualTo("ERROR");
 		assertThat(warn.getAttribute("data-level")).isEqualTo("WARN");
@@ -221,17 +212,17 @@ class TelemetryPagesBrowserTests {
 		// Same resource, different levels: the colour comes from the level, not the
 		// resource; the resource keeps a marker.
 		assertThat(error.findElement(By.cssSelector(".res[data-resource='web'] .res-dot")).isDisplayed()).isTrue();
-		screenshot("telemetry-console");
+		this.chromium.screenshot("telemetry-console");
 	}
 
 	@Test
 	void aGaugeWithASilenceIsDrawnAsTwoSegmentsWithItsUnitAndTheWindowLeavesOutTheOldOne() throws IOException {
 		this.browser.get(this.dashboard.url() + "/metrics?resource=chats-api&name=chat.queue.size&window=60");
-		waitFor(By.cssSelector("#chart path.segment"));
+		this.chromium.waitFor(By.cssSelector("#chart path.segment"));
 		new WebDriverWait(this.browser, Duration.ofSeconds(10))
 			.until((driver) -> driver.findElements(By.cssSelector("#chart path.segment")).size() == 2);
 		assertThat(this.browser.findElement(By.cssSelector("#chart .y-label")).getText()).isEqualTo("value · messages");
-		screenshot("telemetry-metrics-gap");
+		this.chromium.screenshot("telemetry-metrics-gap");
 
 		new Select(this.browser.findElement(By.id("window"))).selectByValue("5");
 		new WebDriverWait(this.browser, Duration.ofSeconds(10))
@@ -242,7 +233,7 @@ class TelemetryPagesBrowserTests {
 	@Test
 	void aCounterIsChartedAsARateAndTheAttributeFilterNarrowsItsSeries() throws IOException {
 		this.browser.get(this.dashboard.url() + "/metrics?resource=chats-api&name=chat.messages.sent");
-		waitFor(By.cssSelector("#chart path.segment"));
+		this.chromium.waitFor(By.cssSelector("#chart path.segment"));
 		assertThat(this.browser.findElement(By.cssSelector("#chart .y-label")).getText())
 			.isEqualTo("rate/s · messages/s");
 		assertThat(this.browser.findElements(By.cssSelector(".legend [data-line]"))).hasSize(2);
@@ -253,7 +244,7 @@ class TelemetryPagesBrowserTests {
 			new Select(driver.findElement(By.cssSelector("select[data-dimension='chat.kind']"))).selectByValue("group");
 			return true;
 		}, 1)).containsExactly("chat.kind=group");
-		screenshot("telemetry-metrics-rate");
+		this.chromium.screenshot("telemetry-metrics-rate");
 
 		// 2 messages a second in groups, 200 in all.
 		new Select(this.browser.findElement(By.id("view"))).selectByValue("table");
@@ -265,18 +256,18 @@ class TelemetryPagesBrowserTests {
 	@Test
 	void histogramsShowPercentilesInTheChartAndTheTable() throws IOException {
 		this.browser.get(this.dashboard.url() + "/metrics?resource=chats-api&name=http.server.request.duration");
-		waitFor(By.cssSelector("#chart path.segment"));
+		this.chromium.waitFor(By.cssSelector("#chart path.segment"));
 		assertThat(this.browser.findElement(By.cssSelector("#chart .y-label")).getText()).isEqualTo("p50/p90/p99 · ms");
 		assertThat(this.browser.findElements(By.cssSelector(".legend [data-line]")))
 			.extracting((line) -> line.getText())
 			.containsExactly("http.route=/api/chats p50", "http.route=/api/chats p90", "http.route=/api/chats p99");
-		screenshot("telemetry-metrics-histogram");
+		this.chromium.screenshot("telemetry-metrics-histogram");
 
 		new Select(this.browser.findElement(By.id("view"))).selectByValue("table");
 		List<String> cells = texts(By.cssSelector("#latest tbody tr td"), null, 7);
 		// Every interval: 10 requests, all in (20,50]: p50 35, p90 47, p99 49.7.
 		assertThat(cells).startsWith("http.route=/api/chats").contains("10", "35.00 ms", "47.00 ms", "49.70 ms");
-		screenshot("telemetry-metrics-table");
+		this.chromium.screenshot("telemetry-metrics-table");
 	}
 
 	/**
@@ -297,7 +288,7 @@ class TelemetryPagesBrowserTests {
 	@Test
 	void micrometerPercentileGaugesAreLabelledByTheirPhiTag() {
 		this.browser.get(this.dashboard.url() + "/metrics?resource=chats-api&name=chat.send.duration.percentile");
-		waitFor(By.cssSelector("#chart path.segment"));
+		this.chromium.waitFor(By.cssSelector("#chart path.segment"));
 		assertThat(this.browser.findElement(By.cssSelector("#chart .y-label")).getText())
 			.isEqualTo("percentile (p50/p99) · ms");
 		assertThat(texts(By.cssSelector(".legend [data-line]"), null, 2)).containsExactlyInAnyOrder("(all) p50",
@@ -349,16 +340,6 @@ class TelemetryPagesBrowserTests {
 			hue = 4 + (r - g) / (max - min);
 		}
 		return (hue * 60 + 360) % 360;
-	}
-
-	private WebElement waitFor(By locator) {
-		return new WebDriverWait(this.browser, Duration.ofSeconds(15))
-			.until(ExpectedConditions.visibilityOfElementLocated(locator));
-	}
-
-	private void screenshot(String name) throws IOException {
-		File file = ((ChromeDriver) this.browser).getScreenshotAs(OutputType.FILE);
-		Files.copy(file.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
 	}
 
 	/**
